@@ -1,0 +1,102 @@
+"""Events: the upcoming ones, and the details of one. Read from the database every time."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Optional, Sequence, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import db
+from actions.entities import latest_entity
+from actions.formatting import event_details, upcoming, upcoming_answer
+from bot.db.records import EventRecord
+
+logger = logging.getLogger(__name__)
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = {"the", "a", "an", "of", "and", "for", "in", "on", "sir", "ir", "event", "meeting"}
+
+
+def match_by_name(events: Sequence[EventRecord], text: str) -> Optional[EventRecord]:
+    """The event whose name shares the most distinctive words with the text, if any.
+
+    Finds events staff added after the NLU patterns were written.
+    """
+    words = set(_WORD.findall(text.lower())) - _STOP
+    best, best_score = None, 0
+    for event in events:
+        name_words = set(_WORD.findall(event.name.lower())) - _STOP
+        score = len(words & name_words)
+        if score > best_score:
+            best, best_score = event, score
+    return best
+
+
+def choose_event(
+    events: Sequence[EventRecord], kind: Optional[str], text: str, slugs: Sequence[str] = ()
+) -> Optional[EventRecord]:
+    """The event the user asked about: by id (buttons), by kind (the entity), else by name."""
+    for event in events:
+        if event.slug in slugs:
+            return event
+    if kind:
+        of_kind = [e for e in events if e.kind == kind]
+        # Prefer the recurring entry (it describes the series), else the newest edition.
+        recurring = [e for e in of_kind if e.start_date is None]
+        if recurring:
+            return recurring[0]
+        if of_kind:
+            return max(of_kind, key=lambda e: e.start_date)
+    return match_by_name(events, text)
+
+
+class ActionUpcomingEvents(Action):
+    def name(self) -> Text:
+        return "action_upcoming_events"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        try:
+            events = await db.run(db.events().list)
+        except Exception:
+            logger.exception("Could not read events")
+            dispatcher.utter_message(response="utter_events_unavailable")
+            return []
+        today = db.today()
+        dated, recurring = upcoming(events, today)
+        buttons = [
+            {"title": e.name, "payload": f'/event_details{{"event":"{e.slug}"}}'}
+            for e in (dated + recurring)[:5]
+        ]
+        dispatcher.utter_message(text=upcoming_answer(events, today), buttons=buttons)
+        return []
+
+
+class ActionEventDetails(Action):
+    def name(self) -> Text:
+        return "action_event_details"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        try:
+            events = await db.run(db.events().list)
+        except Exception:
+            logger.exception("Could not read events")
+            dispatcher.utter_message(response="utter_events_unavailable")
+            return []
+        kind = latest_entity(tracker, "event")
+        raw = [str(e.get("value")) for e in tracker.latest_message.get("entities") or []]
+        event = choose_event(events, kind, tracker.latest_message.get("text") or "", raw)
+        today = db.today()
+        if event is None:
+            dispatcher.utter_message(
+                text="I'm not sure which event you mean. Here is what I know of:\n"
+                + upcoming_answer(events, today)
+            )
+            return []
+        related = [e for e in events if e.kind == event.kind and e.slug != event.slug]
+        dispatcher.utter_message(text=event_details(event, related, today))
+        return []

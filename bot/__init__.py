@@ -1,0 +1,1 @@
+"""The IR careers assistant's own package: database, command line, NLP pipeline, workflow."""

@@ -1,0 +1,1 @@
+"""The events and fees database: models, sessions, repositories, migrations, seed data."""

@@ -1,0 +1,66 @@
+"""Rasa's endpoints file, written from settings (Rasa's own ${VAR} syntax has no defaults)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, Optional
+from urllib.parse import urlsplit
+
+import yaml
+from sqlalchemy.engine import make_url
+
+from bot import settings
+
+
+def tracker_store(url: str) -> Dict[str, Any]:
+    """Rasa's SQL tracker store settings for a SQLAlchemy URL."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    config: Dict[str, Any] = {"type": "SQL", "dialect": backend, "db": parsed.database}
+    if backend == "sqlite":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        return config
+    config.update(
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port,
+        username=parsed.username,
+        password=parsed.password,
+    )
+    return {k: v for k, v in config.items() if v is not None}
+
+
+def lock_store(url: Optional[str]) -> Optional[Dict[str, Any]]:
+    """A Redis lock store, so several Rasa instances never handle one conversation at once."""
+    if not url:
+        return None
+    parsed = urlsplit(url)
+    config: Dict[str, Any] = {
+        "type": "redis",
+        "url": parsed.hostname or "127.0.0.1",
+        "port": parsed.port or 6379,
+        "db": int(parsed.path.strip("/") or 0),
+        "key_prefix": "ir_careers",
+    }
+    if parsed.password:
+        config["password"] = parsed.password
+    return config
+
+
+def endpoints() -> Dict[str, Any]:
+    config: Dict[str, Any] = {
+        "action_endpoint": {"url": settings.action_server_url()},
+        "tracker_store": tracker_store(settings.tracker_store_url()),
+    }
+    locks = lock_store(settings.redis_url())
+    if locks:
+        config["lock_store"] = locks
+    return config
+
+
+def write_endpoints(path: Optional[Path] = None) -> Path:
+    path = path or settings.var_dir() / "endpoints.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "# Written by `bot serve` from environment variables; edits here are overwritten.\n"
+        + yaml.safe_dump(endpoints(), sort_keys=False)
+    )
+    return path

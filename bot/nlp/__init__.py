@@ -1,0 +1,1 @@
+"""The project's spaCy pipeline and the entity patterns it is built from."""

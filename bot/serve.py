@@ -1,0 +1,183 @@
+"""`make run`: set everything up, then run the action server and Rasa until Ctrl-C.
+
+Each step says what it is doing. Both servers are child processes; Ctrl-C or SIGTERM
+stops both cleanly.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional
+
+from bot import settings
+from bot.training.model import rasa_bin, rasa_env
+
+
+def step(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def prepare() -> Path:
+    """Migrate and seed the database, build the spaCy pipeline, train if needed."""
+    from bot.db.migrate import upgrade
+    from bot.db.seed import seed
+    from bot.nlp.build import build
+    from bot.training.model import train
+
+    step("Migrating the database")
+    upgrade()
+    added = seed()
+    step(f"Seeded {added['membership_categories']} categories and {added['events']} events (existing rows kept)")
+    step("Building the spaCy pipeline")
+    build()
+    step("Checking the model")
+    return train()
+
+
+@dataclass
+class Servers:
+    """The action server and the Rasa server as child processes."""
+
+    model: Path
+    rasa_port: int
+    action_port: int
+    endpoints: Path
+    processes: Optional[List[subprocess.Popen]] = None
+    log_dir: Optional[Path] = None
+
+    def start(self) -> None:
+        env = rasa_env()
+        env["ACTION_PORT"] = str(self.action_port)
+        out = None
+        action_log = rasa_log = None
+        if self.log_dir:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            action_log = open(self.log_dir / "actions.log", "ab")
+            rasa_log = open(self.log_dir / "rasa.log", "ab")
+        actions = subprocess.Popen(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(self.action_port)],
+            cwd=settings.PROJECT_ROOT, env=env, stdout=action_log or out, stderr=subprocess.STDOUT,
+        )
+        command = [
+            rasa_bin(), "run", "--model", str(self.model), "--port", str(self.rasa_port),
+            "--endpoints", str(self.endpoints), "--credentials", "credentials.yml",
+        ]
+        token = settings.rasa_api_token()
+        if token:  # the HTTP API is never open without a token
+            command += ["--enable-api", "--auth-token", token]
+        rasa = subprocess.Popen(
+            command, cwd=settings.PROJECT_ROOT, env=env, stdout=rasa_log or out,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes = [actions, rasa]
+
+    def wait_ready(self, timeout: float = 180) -> float:
+        """Seconds until both servers answer; raises if one dies or time runs out."""
+        started = time.monotonic()
+        urls = [f"http://127.0.0.1:{self.action_port}/health", f"http://127.0.0.1:{self.rasa_port}/"]
+        while time.monotonic() - started < timeout:
+            for process in self.processes or []:
+                if process.poll() is not None:
+                    raise RuntimeError(f"A server exited early (status {process.returncode}).")
+            if all(_answers(url) for url in urls):
+                return time.monotonic() - started
+            time.sleep(0.25)
+        raise RuntimeError(f"The servers did not start within {timeout:.0f} s.")
+
+    def stop(self) -> None:
+        for process in self.processes or []:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in self.processes or []:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def main() -> int:
+    from bot.endpoints import write_endpoints
+
+    try:
+        model = prepare()
+    except Exception as error:  # a clear line, not a traceback, for set-up failures
+        print(f"error: set-up failed: {error}", file=sys.stderr)
+        return 1
+    servers = Servers(
+        model=model, rasa_port=settings.rasa_port(), action_port=settings.action_port(),
+        endpoints=write_endpoints(),
+    )
+    step(f"Starting the action server (port {servers.action_port}) and Rasa (port {servers.rasa_port})")
+    stop_requested = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stop_requested
+        stop_requested = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, request_stop)
+    servers.start()
+    try:
+        seconds = servers.wait_ready()
+        rest = f"http://127.0.0.1:{servers.rasa_port}/webhooks/rest/webhook"
+        print(
+            f"\nThe assistant is ready ({seconds:.0f} s). Talk to it:\n"
+            f"  curl -s {rest} -H 'Content-Type: application/json' \\\n"
+            f"       -d '{{\"sender\": \"me\", \"message\": \"How much is membership for a med student?\"}}'\n"
+            f"  make chat      (a conversation in the terminal)\n"
+            f"Staff: `.venv/bin/bot fees list`, `.venv/bin/bot events list` (changes apply at once).\n"
+            f"Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+        while all(p.poll() is None for p in servers.processes or []):
+            time.sleep(0.5)
+        print("error: a server stopped unexpectedly; see the output above.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        step("Stopping")
+        return 0
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        servers.stop()
+
+
+def chat() -> int:
+    """A terminal conversation: the action server in the background, `rasa shell` in front."""
+    from bot.endpoints import write_endpoints
+
+    model = prepare()
+    endpoints = write_endpoints()
+    env = rasa_env()
+    actions = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port())],
+        cwd=settings.PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        step("Starting a conversation (type /stop to end)")
+        return subprocess.call(
+            [rasa_bin(), "shell", "--model", str(model), "--endpoints", str(endpoints)],
+            cwd=settings.PROJECT_ROOT, env=env,
+        )
+    finally:
+        actions.terminate()
+        actions.wait()

@@ -1,0 +1,66 @@
+"""Where things live and which services to use: embedded defaults, overridden by environment.
+
+A newcomer needs nothing: SQLite files under `var/`. Production sets DATABASE_URL
+(PostgreSQL), TRACKER_STORE_URL and REDIS_URL (a lock store shared by several Rasa instances).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def var_dir() -> Path:
+    """Generated state: databases, the spaCy pipeline, logs. Never committed."""
+    return Path(os.environ.get("BOT_VAR_DIR", PROJECT_ROOT / "var"))
+
+
+def models_dir() -> Path:
+    return Path(os.environ.get("BOT_MODELS_DIR", PROJECT_ROOT / "models"))
+
+
+def _normalise_url(url: str) -> str:
+    # Heroku-style URLs say "postgres://", which SQLAlchemy 1.4 no longer accepts.
+    if url.startswith("postgres://"):
+        return "postgresql://" + url[len("postgres://"):]
+    return url
+
+
+def database_url() -> str:
+    """The events and fees database."""
+    url = os.environ.get("DATABASE_URL")
+    return _normalise_url(url) if url else f"sqlite:///{var_dir() / 'ir_careers.db'}"
+
+
+def tracker_store_url() -> str:
+    """Where conversations are kept, so a restart loses none of them."""
+    url = os.environ.get("TRACKER_STORE_URL")
+    return _normalise_url(url) if url else f"sqlite:///{var_dir() / 'tracker.db'}"
+
+
+def redis_url() -> str | None:
+    """A Redis lock store, needed when several Rasa instances serve the same conversations."""
+    return os.environ.get("REDIS_URL") or None
+
+
+def rasa_port() -> int:
+    return int(os.environ.get("RASA_PORT", "5005"))
+
+
+def action_port() -> int:
+    return int(os.environ.get("ACTION_PORT", "5055"))
+
+
+def action_server_url() -> str:
+    return os.environ.get("ACTION_SERVER_URL", f"http://127.0.0.1:{action_port()}/webhook")
+
+
+def rasa_api_token() -> str | None:
+    """Rasa's HTTP API is enabled only when this token is set."""
+    return os.environ.get("RASA_API_TOKEN") or None
+
+
+def spacy_pipeline_dir() -> Path:
+    # Fixed under the project root: config.yml names this path (relative to the root).
+    return PROJECT_ROOT / "var" / "spacy" / "en_ir_careers"

@@ -1,0 +1,1 @@
+"""Training workflow: fingerprint the assistant's sources, train only when they changed."""
