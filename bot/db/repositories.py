@@ -89,7 +89,9 @@ class MembershipRepository:
             ).scalar_one_or_none()
             if row is None:
                 known = ", ".join(
-                    session.execute(select(MembershipCategory.slug)).scalars().all()
+                    session.execute(
+                        select(MembershipCategory.slug).order_by(MembershipCategory.id)
+                    ).scalars().all()
                 )
                 raise ValidationError(f"Unknown category '{slug}'. Known categories: {known}.")
             row.annual_fee_cents = to_cents(fee)
