@@ -45,22 +45,28 @@ def lock_store(url: Optional[str]) -> Optional[Dict[str, Any]]:
     return config
 
 
-def endpoints() -> Dict[str, Any]:
+def endpoints(
+    action_url: Optional[str] = None,
+    tracker_url: Optional[str] = None,
+    redis_url: Optional[str] = None,
+) -> Dict[str, Any]:
+    """Rasa endpoints; each argument defaults to its environment setting."""
     config: Dict[str, Any] = {
-        "action_endpoint": {"url": settings.action_server_url()},
-        "tracker_store": tracker_store(settings.tracker_store_url()),
+        "action_endpoint": {"url": action_url or settings.action_server_url()},
+        "tracker_store": tracker_store(tracker_url or settings.tracker_store_url()),
     }
-    locks = lock_store(settings.redis_url())
+    locks = lock_store(redis_url or settings.redis_url())
     if locks:
         config["lock_store"] = locks
     return config
 
 
-def write_endpoints(path: Optional[Path] = None) -> Path:
+def write_endpoints(path: Optional[Path] = None, **overrides: Optional[str]) -> Path:
+    """Write the endpoints file (arguments as for `endpoints`)."""
     path = path or settings.var_dir() / "endpoints.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         "# Written by `bot serve` from environment variables; edits here are overwritten.\n"
-        + yaml.safe_dump(endpoints(), sort_keys=False)
+        + yaml.safe_dump(endpoints(**overrides), sort_keys=False)
     )
     return path

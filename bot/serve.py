@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from bot import settings
 from bot.training.model import rasa_bin, rasa_env
@@ -51,30 +51,47 @@ class Servers:
     endpoints: Path
     processes: Optional[List[subprocess.Popen]] = None
     log_dir: Optional[Path] = None
+    env: Optional[Dict[str, str]] = None  # overrides for both servers (e.g. DATABASE_URL)
 
-    def start(self) -> None:
+    def _env(self) -> Dict[str, str]:
         env = rasa_env()
+        env.update(self.env or {})
         env["ACTION_PORT"] = str(self.action_port)
-        out = None
-        action_log = rasa_log = None
-        if self.log_dir:
-            self.log_dir.mkdir(parents=True, exist_ok=True)
-            action_log = open(self.log_dir / "actions.log", "ab")
-            rasa_log = open(self.log_dir / "rasa.log", "ab")
-        actions = subprocess.Popen(
+        return env
+
+    def _log(self, name: str):
+        if not self.log_dir:
+            return None
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        return open(self.log_dir / name, "ab")
+
+    def _start_actions(self) -> subprocess.Popen:
+        return subprocess.Popen(
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
              "--port", str(self.action_port)],
-            cwd=settings.PROJECT_ROOT, env=env, stdout=action_log or out, stderr=subprocess.STDOUT,
+            cwd=settings.PROJECT_ROOT, env=self._env(), stdout=self._log("actions.log"),
+            stderr=subprocess.STDOUT,
         )
+
+    def restart_actions(self) -> None:
+        """Start the action server again (after it stopped or was stopped)."""
+        assert self.processes, "start() first"
+        if self.processes[0].poll() is None:
+            return
+        self.processes[0] = self._start_actions()
+
+    def start(self) -> None:
+        env = self._env()
+        actions = self._start_actions()
         command = [
             rasa_bin(), "run", "--model", str(self.model), "--port", str(self.rasa_port),
             "--endpoints", str(self.endpoints), "--credentials", "credentials.yml",
         ]
-        token = settings.rasa_api_token()
+        token = env.get("RASA_API_TOKEN")
         if token:  # the HTTP API is never open without a token
             command += ["--enable-api", "--auth-token", token]
         rasa = subprocess.Popen(
-            command, cwd=settings.PROJECT_ROOT, env=env, stdout=rasa_log or out,
+            command, cwd=settings.PROJECT_ROOT, env=env, stdout=self._log("rasa.log"),
             stderr=subprocess.STDOUT,
         )
         self.processes = [actions, rasa]

@@ -1,0 +1,71 @@
+"""The real action server and Rasa server, started once for the end-to-end tests."""
+from __future__ import annotations
+
+import json
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+from bot.serve import Servers
+from tests.conftest import free_port
+
+
+@dataclass
+class Bot:
+    servers: Servers
+    database_url: str
+    tracker_db: Path
+    base: str
+
+    def send(self, sender: str, message: Any, timeout: float = 30) -> List[Dict[str, Any]]:
+        status, body = self.post({"sender": sender, "message": message}, timeout)
+        assert status == 200, body
+        return body
+
+    def post(self, payload: Any, timeout: float = 30, raw: bytes | None = None):
+        data = raw if raw is not None else json.dumps(payload).encode()
+        request = urllib.request.Request(
+            f"{self.base}/webhooks/rest/webhook", data=data,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def texts(self, sender: str, message: str) -> str:
+        return "\n".join(m.get("text", "") for m in self.send(sender, message))
+
+
+@pytest.fixture(scope="session")
+def running_bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    from bot.db.migrate import upgrade
+    from bot.db.seed import seed
+    from bot.endpoints import write_endpoints
+
+    work = tmp_path_factory.mktemp("e2e")
+    database_url = f"sqlite:///{work / 'bot.db'}"
+    upgrade(database_url)
+    seed(database_url)
+    action_port, rasa_port = free_port(), free_port()
+    tracker_db = work / "tracker.db"
+    endpoints = write_endpoints(
+        work / "endpoints.yml",
+        action_url=f"http://127.0.0.1:{action_port}/webhook",
+        tracker_url=f"sqlite:///{tracker_db}",
+    )
+    servers = Servers(
+        model=trained_model, rasa_port=rasa_port, action_port=action_port,
+        endpoints=endpoints, log_dir=work / "logs",
+        env={"DATABASE_URL": database_url, "RASA_API_TOKEN": ""},
+    )
+    servers.start()
+    try:
+        servers.wait_ready(timeout=240)
+        yield Bot(servers, database_url, tracker_db, f"http://127.0.0.1:{rasa_port}")
+    finally:
+        servers.stop()
