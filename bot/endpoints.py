@@ -11,11 +11,20 @@ from sqlalchemy.engine import make_url
 from bot import settings
 
 
+# Events the tracker store loads per message (about ten turns; see bot/tracker_store.py).
+WINDOW_EVENTS = 60
+
+
 def tracker_store(url: str) -> Dict[str, Any]:
-    """Rasa's SQL tracker store settings for a SQLAlchemy URL."""
+    """Tracker store settings for a SQLAlchemy URL: Rasa's SQL store, windowed."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()
-    config: Dict[str, Any] = {"type": "SQL", "dialect": backend, "db": parsed.database}
+    config: Dict[str, Any] = {
+        "type": "bot.tracker_store.WindowedSQLTrackerStore",
+        "dialect": backend,
+        "db": parsed.database,
+        "window_events": WINDOW_EVENTS,
+    }
     if backend == "sqlite":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         return config

@@ -1,0 +1,80 @@
+"""The windowed tracker store on a real SQLite database."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.settings import PROJECT_ROOT
+from bot.tracker_store import WindowedSQLTrackerStore
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+def store(tmp_path: Path, domain: Domain, window: int = 12) -> WindowedSQLTrackerStore:
+    return WindowedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "t.db"),
+                                   window_events=window)
+
+
+def turn(i: int) -> list:
+    return [
+        UserUttered(f"question {i}", {"name": "what_is_ir", "confidence": 1.0}),
+        ActionExecuted("utter_what_is_ir"),
+        BotUttered(f"answer {i}"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+async def conversation(tracker_store: WindowedSQLTrackerStore, turns: int) -> None:
+    tracker = DialogueStateTracker("alice", tracker_store.domain.slots)
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(SlotSet("membership_category", "resident-in-training"))
+    for i in range(turns):
+        for event in turn(i):
+            tracker.update(event)
+    await tracker_store.save(tracker)
+
+
+async def test_a_long_conversation_loads_only_a_window(tmp_path: Path, domain: Domain) -> None:
+    tracker_store = store(tmp_path, domain)
+    await conversation(tracker_store, 50)
+    tracker = await tracker_store.retrieve("alice")
+    assert len(tracker.events) <= 12 + 1  # the window plus the earlier slot event
+    assert tracker.latest_message.text == "question 49"
+    assert tracker.get_slot("membership_category") == "resident-in-training"
+    first_non_slot = next(e for e in tracker.events if not isinstance(e, SlotSet))
+    assert isinstance(first_non_slot, ActionExecuted) and first_non_slot.action_name == "action_listen"
+
+
+async def test_saving_a_windowed_tracker_appends_only_new_events(tmp_path: Path, domain: Domain) -> None:
+    tracker_store = store(tmp_path, domain)
+    await conversation(tracker_store, 50)
+    tracker = await tracker_store.retrieve("alice")
+    for event in turn(50):
+        tracker.update(event)
+    await tracker_store.save(tracker)
+    await tracker_store.save(tracker)  # saving twice stores nothing twice
+    full = await tracker_store.retrieve_full_tracker("alice")
+    assert len(full.events) == 4 + 51 * 4
+    texts = [e.text for e in full.events if isinstance(e, UserUttered)]
+    assert texts == [f"question {i}" for i in range(51)]
+
+
+async def test_a_short_conversation_is_loaded_whole(tmp_path: Path, domain: Domain) -> None:
+    tracker_store = store(tmp_path, domain, window=100)
+    await conversation(tracker_store, 3)
+    ours = await tracker_store.retrieve("alice")
+    rasas = await SQLTrackerStore.retrieve(tracker_store, "alice")  # Rasa's own, unwindowed
+    assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in rasas.events]
+    assert await tracker_store.retrieve("nobody") is None
