@@ -12,7 +12,7 @@ from bot import settings
 
 
 # Events the tracker store loads per message (about ten turns; see bot/tracker_store.py).
-WINDOW_EVENTS = 60
+WINDOW_EVENTS = 30
 
 
 def tracker_store(url: str) -> Dict[str, Any]:

@@ -1,0 +1,87 @@
+"""Performance fixes for Rasa 3.6 internals, applied when the Rasa server loads our channels.
+
+Both replace a per-call recomputation of something constant; behaviour is unchanged.
+- RemoteAction checks every action-server reply against a JSON schema with
+  `jsonschema.validate`, which re-checks the schema and builds a new validator on each
+  call: about 16 ms of a custom-action turn here. The validator is now built once.
+- `Event.resolve_by_type` walks every Event subclass (with `inspect.isabstract` on each)
+  for each stored event it deserialises: about 1.5 ms per message. The name-to-class map
+  is now built once, and rebuilt if a name is not found (a class imported later).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, Optional, Text, Type
+
+_INSTALLED = False
+
+
+@lru_cache(maxsize=1)
+def _action_response_validator() -> Any:
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
+    """Drop-in for RemoteAction._validate_action_result with a cached validator."""
+    from jsonschema import ValidationError
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    try:
+        _action_response_validator().validate(result)
+        return True
+    except ValidationError as error:
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your "
+            "response from the Action endpoint is valid. For more information about the "
+            f"format visit {DOCS_BASE_URL}/custom-actions"
+        )
+        raise error
+
+
+_EVENT_CLASSES: Dict[str, Any] = {}
+
+
+def _event_classes() -> Dict[str, Any]:
+    """type_name -> the first concrete Event subclass with it (Rasa's own order)."""
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    classes: Dict[str, Any] = {}
+    for cls in all_subclasses(Event):
+        classes.setdefault(cls.type_name, cls)
+    return classes
+
+
+def resolve_by_type(type_name: Text, default: Optional[Type] = None) -> Optional[Type]:
+    """Drop-in for Event.resolve_by_type with a cached name-to-class map."""
+    global _EVENT_CLASSES
+    cls = _EVENT_CLASSES.get(type_name)
+    if cls is None:
+        _EVENT_CLASSES = _event_classes()
+        cls = _EVENT_CLASSES.get(type_name)
+    if cls is not None:
+        return cls
+    if type_name == "topic":
+        return None  # as Rasa: old TopicSet events
+    if default is not None:
+        return default
+    raise ValueError(f"Unknown event name '{type_name}'.")
+
+
+def install() -> None:
+    """Apply the fixes once (idempotent)."""
+    global _INSTALLED
+    if _INSTALLED:
+        return
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import Event
+
+    RemoteAction._validate_action_result = validate_action_result
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+    _INSTALLED = True
