@@ -321,6 +321,24 @@ def prepare_databases(workdir: Path) -> Dict[str, str]:
     return {"DATABASE_URL": database, "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}"}
 
 
+STOCK_CREDENTIALS = "bench/credentials-stock.yml"
+
+
+def stock_endpoints(workdir: Path, env: Dict[str, str]) -> Path:
+    """What a stock project uses: Rasa's own SQL tracker store (no window), same files.
+
+    With Rasa's own REST channel (STOCK_CREDENTIALS) nothing of ours is loaded into the
+    stock server: not our channel, tracker store or fixes to Rasa internals.
+    """
+    path = workdir / "endpoints-stock.yml"
+    tracker_db = env["TRACKER_STORE_URL"][len("sqlite:///"):]
+    path.write_text(
+        f"action_endpoint:\n  url: {env['ACTION_SERVER_URL']}\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n"
+    )
+    return path
+
+
 def post_once(url: str, sender: str, text: str, timeout: float = 10) -> Optional[list]:
     """One REST message with urllib; the reply list, or None if the server did not answer."""
     body = json.dumps({"sender": sender, "message": text}).encode()
@@ -440,8 +458,12 @@ def serve_and_measure(model: Path, label: str, workdir: Path, messages: int) -> 
     mix = question_mix(load_questions())
     url = f"http://127.0.0.1:{rasa_port}{REST_PATH}"
     with patched_env(REDIS_URL=None, **env):
+        if label == "stock":
+            endpoints, credentials = stock_endpoints(workdir, env), STOCK_CREDENTIALS
+        else:
+            endpoints, credentials = write_endpoints(workdir / "endpoints.yml"), "credentials.yml"
         servers = Servers(model=model, rasa_port=rasa_port, action_port=action_port,
-                          endpoints=write_endpoints(workdir / "endpoints.yml"), log_dir=log_dir)
+                          endpoints=endpoints, log_dir=log_dir, credentials=credentials)
         progress(f"Starting servers for {label} (Rasa :{rasa_port}, actions :{action_port}; "
                  f"logs in {log_dir})")
         started = time.monotonic()

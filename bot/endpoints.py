@@ -47,7 +47,7 @@ def lock_store(url: Optional[str]) -> Optional[Dict[str, Any]]:
         "url": parsed.hostname or "127.0.0.1",
         "port": parsed.port or 6379,
         "db": int(parsed.path.strip("/") or 0),
-        "key_prefix": "ir_careers",
+        "key_prefix": "ircareers",  # Rasa accepts only letters and digits here
     }
     if parsed.password:
         config["password"] = parsed.password

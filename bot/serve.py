@@ -52,6 +52,7 @@ class Servers:
     processes: Optional[List[subprocess.Popen]] = None
     log_dir: Optional[Path] = None
     env: Optional[Dict[str, str]] = None  # overrides for both servers (e.g. DATABASE_URL)
+    credentials: str = "credentials.yml"
 
     def _env(self) -> Dict[str, str]:
         env = rasa_env()
@@ -85,7 +86,7 @@ class Servers:
         actions = self._start_actions()
         command = [
             rasa_bin(), "run", "--model", str(self.model), "--port", str(self.rasa_port),
-            "--endpoints", str(self.endpoints), "--credentials", "credentials.yml",
+            "--endpoints", str(self.endpoints), "--credentials", self.credentials,
         ]
         token = env.get("RASA_API_TOKEN")
         if token:  # the HTTP API is never open without a token

@@ -10,6 +10,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.settings import PROJECT_ROOT
+from bot.endpoints import tracker_store
 from bot.tracker_store import WindowedSQLTrackerStore
 
 pytestmark = pytest.mark.asyncio
@@ -20,9 +21,17 @@ def domain() -> Domain:
     return Domain.load(str(PROJECT_ROOT / "domain.yml"))
 
 
-def store(tmp_path: Path, domain: Domain, window: int = 12) -> WindowedSQLTrackerStore:
-    return WindowedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "t.db"),
-                                   window_events=window)
+@pytest.fixture
+def store(db_url: str, domain: Domain):
+    """A windowed store on each database kind, configured as `bot serve` configures it."""
+
+    def make(window: int = 12) -> WindowedSQLTrackerStore:
+        settings = tracker_store(db_url)
+        settings.pop("type")
+        settings["window_events"] = window
+        return WindowedSQLTrackerStore(domain=domain, **settings)
+
+    return make
 
 
 def turn(i: int) -> list:
@@ -46,8 +55,8 @@ async def conversation(tracker_store: WindowedSQLTrackerStore, turns: int) -> No
     await tracker_store.save(tracker)
 
 
-async def test_a_long_conversation_loads_only_a_window(tmp_path: Path, domain: Domain) -> None:
-    tracker_store = store(tmp_path, domain)
+async def test_a_long_conversation_loads_only_a_window(store) -> None:
+    tracker_store = store()
     await conversation(tracker_store, 50)
     tracker = await tracker_store.retrieve("alice")
     assert len(tracker.events) <= 12 + 1  # the window plus the earlier slot event
@@ -57,8 +66,8 @@ async def test_a_long_conversation_loads_only_a_window(tmp_path: Path, domain: D
     assert isinstance(first_non_slot, ActionExecuted) and first_non_slot.action_name == "action_listen"
 
 
-async def test_saving_a_windowed_tracker_appends_only_new_events(tmp_path: Path, domain: Domain) -> None:
-    tracker_store = store(tmp_path, domain)
+async def test_saving_a_windowed_tracker_appends_only_new_events(store) -> None:
+    tracker_store = store()
     await conversation(tracker_store, 50)
     tracker = await tracker_store.retrieve("alice")
     for event in turn(50):
@@ -71,8 +80,8 @@ async def test_saving_a_windowed_tracker_appends_only_new_events(tmp_path: Path,
     assert texts == [f"question {i}" for i in range(51)]
 
 
-async def test_a_short_conversation_is_loaded_whole(tmp_path: Path, domain: Domain) -> None:
-    tracker_store = store(tmp_path, domain, window=100)
+async def test_a_short_conversation_is_loaded_whole(store) -> None:
+    tracker_store = store(window=100)
     await conversation(tracker_store, 3)
     ours = await tracker_store.retrieve("alice")
     rasas = await SQLTrackerStore.retrieve(tracker_store, "alice")  # Rasa's own, unwindowed
