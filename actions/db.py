@@ -9,7 +9,9 @@ import asyncio
 import logging
 import os
 from datetime import date
-from typing import Callable, TypeVar
+from typing import Any, Callable, Optional, Tuple, TypeVar
+
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.db.repositories import EventRepository, MembershipRepository
 
@@ -19,6 +21,21 @@ T = TypeVar("T")
 
 async def run(call: Callable[..., T], *args: object) -> T:
     return await asyncio.to_thread(call, *args)
+
+
+async def read_or_apologise(
+    dispatcher: CollectingDispatcher, apology: str, call: Callable[..., T], *args: Any
+) -> Tuple[bool, Optional[T]]:
+    """(True, result), or (False, None) after sending `apology` when the database fails.
+
+    A database that is down gets the user a polite answer, never silence or a traceback.
+    """
+    try:
+        return True, await run(call, *args)
+    except Exception:
+        logger.exception("Database read failed: %s", getattr(call, "__qualname__", call))
+        dispatcher.utter_message(response=apology)
+        return False, None
 
 
 def memberships() -> MembershipRepository:

@@ -1,8 +1,8 @@
 """Events: the upcoming ones, and the details of one. Read from the database every time."""
 from __future__ import annotations
 
-import logging
 import re
+from datetime import date
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
@@ -13,7 +13,7 @@ from actions.entities import latest_entity
 from actions.formatting import event_details, upcoming, upcoming_answer
 from bot.db.records import EventRecord
 
-logger = logging.getLogger(__name__)
+UNAVAILABLE = "utter_events_unavailable"
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = {"the", "a", "an", "of", "and", "for", "in", "on", "sir", "ir", "event", "meeting"}
 
@@ -51,52 +51,50 @@ def choose_event(
     return match_by_name(events, text)
 
 
-class ActionUpcomingEvents(Action):
-    def name(self) -> Text:
-        return "action_upcoming_events"
+class EventsAction(Action):
+    """Reads every event from the database, then lets the subclass answer from them."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        try:
-            events = await db.run(db.events().list)
-        except Exception:
-            logger.exception("Could not read events")
-            dispatcher.utter_message(response="utter_events_unavailable")
-            return []
-        today = db.today()
+        ok, events = await db.read_or_apologise(dispatcher, UNAVAILABLE, db.events().list)
+        if ok:
+            self.answer(dispatcher, tracker, events, db.today())
+        return []
+
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker,
+        events: List[EventRecord], today: date,
+    ) -> None:
+        raise NotImplementedError
+
+
+class ActionUpcomingEvents(EventsAction):
+    def name(self) -> Text:
+        return "action_upcoming_events"
+
+    def answer(self, dispatcher, tracker, events, today) -> None:
         dated, recurring = upcoming(events, today)
         buttons = [
             {"title": e.name, "payload": f'/event_details{{"event":"{e.slug}"}}'}
             for e in (dated + recurring)[:5]
         ]
         dispatcher.utter_message(text=upcoming_answer(events, today), buttons=buttons)
-        return []
 
 
-class ActionEventDetails(Action):
+class ActionEventDetails(EventsAction):
     def name(self) -> Text:
         return "action_event_details"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        try:
-            events = await db.run(db.events().list)
-        except Exception:
-            logger.exception("Could not read events")
-            dispatcher.utter_message(response="utter_events_unavailable")
-            return []
+    def answer(self, dispatcher, tracker, events, today) -> None:
         kind = latest_entity(tracker, "event")
         raw = [str(e.get("value")) for e in tracker.latest_message.get("entities") or []]
         event = choose_event(events, kind, tracker.latest_message.get("text") or "", raw)
-        today = db.today()
         if event is None:
             dispatcher.utter_message(
                 text="I'm not sure which event you mean. Here is what I know of:\n"
                 + upcoming_answer(events, today)
             )
-            return []
+            return
         related = [e for e in events if e.kind == event.kind and e.slug != event.slug]
         dispatcher.utter_message(text=event_details(event, related, today))
-        return []

@@ -1,7 +1,6 @@
 """Membership fees, read from the database on every request."""
 from __future__ import annotations
 
-import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -13,8 +12,8 @@ from actions.entities import latest_entity
 from actions.formatting import fee_answer, fee_table
 from bot.nlp.patterns import canonical
 
-logger = logging.getLogger(__name__)
 SLOT = "membership_category"
+UNAVAILABLE = "utter_fees_unavailable"
 
 
 def category_of(tracker: Tracker) -> Optional[str]:
@@ -35,11 +34,10 @@ class ActionMembershipFee(Action):
         if slug is None:
             dispatcher.utter_message(response="utter_ask_membership_category")
             return []
-        try:
-            category = await db.run(db.memberships().get, slug)
-        except Exception:
-            logger.exception("Could not read the fee for %s", slug)
-            dispatcher.utter_message(response="utter_fees_unavailable")
+        ok, category = await db.read_or_apologise(
+            dispatcher, UNAVAILABLE, db.memberships().get, slug
+        )
+        if not ok:
             return []
         if category is None:
             dispatcher.utter_message(response="utter_ask_membership_category")
@@ -57,11 +55,8 @@ class ActionMembershipCategories(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        try:
-            categories = await db.run(db.memberships().list)
-        except Exception:
-            logger.exception("Could not read membership categories")
-            dispatcher.utter_message(response="utter_fees_unavailable")
+        ok, categories = await db.read_or_apologise(dispatcher, UNAVAILABLE, db.memberships().list)
+        if not ok:
             return []
         dispatcher.utter_message(
             text="SIR's in-training membership categories:\n" + fee_table(categories),

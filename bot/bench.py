@@ -172,19 +172,19 @@ def cycle(questions: Sequence[Tuple[str, str]], start: int, count: int) -> List[
 def patched_env(**values: Optional[str]) -> Iterator[None]:
     """Set (or, for None, remove) environment variables; restore them afterwards."""
     saved = {key: os.environ.get(key) for key in values}
-    try:
-        for key, value in values.items():
+
+    def apply(settings: Dict[str, Optional[str]]) -> None:
+        for key, value in settings.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+    try:
+        apply(values)
         yield
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        apply(saved)
 
 
 @contextlib.contextmanager

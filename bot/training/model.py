@@ -47,6 +47,11 @@ def rasa_env() -> dict:
     env["RASA_TELEMETRY_ENABLED"] = "false"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    # Libraries' deprecation notices are noise for someone running the bot.
+    env.setdefault(
+        "PYTHONWARNINGS",
+        "ignore::DeprecationWarning,ignore::PendingDeprecationWarning,ignore::FutureWarning",
+    )
     return env
 
 
