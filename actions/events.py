@@ -1,6 +1,7 @@
 """Events: the upcoming ones, and the details of one. Read from the database every time."""
 from __future__ import annotations
 
+import abc
 import re
 from datetime import date
 from typing import Any, Dict, List, Optional, Sequence, Text
@@ -51,8 +52,11 @@ def choose_event(
     return match_by_name(events, text)
 
 
-class EventsAction(Action):
-    """Reads every event from the database, then lets the subclass answer from them."""
+class EventsAction(Action, abc.ABC):
+    """Reads every event from the database, then lets the subclass answer from them.
+
+    Abstract, so the action server does not register it as an action of its own.
+    """
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -62,11 +66,12 @@ class EventsAction(Action):
             self.answer(dispatcher, tracker, events, db.today())
         return []
 
+    @abc.abstractmethod
     def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker,
         events: List[EventRecord], today: date,
     ) -> None:
-        raise NotImplementedError
+        """Send the answer built from `events`."""
 
 
 class ActionUpcomingEvents(EventsAction):
