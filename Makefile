@@ -10,7 +10,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run chat test evaluate bench lock clean
+CHROMIUM ?= /usr/bin/chromium
+.PHONY: help install browser run chat test evaluate bench lock clean
 
 help: ## Show the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -30,13 +31,19 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(BIN)/uv pip install --python $(BIN)/python --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
+browser: ## Debian's Chromium for the widget's browser tests (installed when missing)
+	@test -x $(CHROMIUM) || { \
+	  echo "==> Installing Debian's Chromium for the browser tests (once)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 run: install ## Set up (database, spaCy pipeline, model) and serve on :5005 (actions :5055)
 	@$(BIN)/bot serve
 
 chat: install ## Talk to the assistant in the terminal
 	@$(BIN)/bot chat
 
-test: install ## Install, then run every test (trains a model once if needed)
+test: install browser ## Install, then run every test (trains a model once if needed)
 	@$(BIN)/bot nlp build
 	@$(BIN)/python -m pytest
 

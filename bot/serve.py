@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot import settings
+from bot.origins import allowed_origins
 from bot.training.model import rasa_bin, rasa_env
 
 
@@ -88,6 +89,9 @@ class Servers:
             rasa_bin(), "run", "--model", str(self.model), "--port", str(self.rasa_port),
             "--endpoints", str(self.endpoints), "--credentials", self.credentials,
         ]
+        origins = allowed_origins(env.get("WIDGET_ALLOWED_ORIGINS"))
+        if origins:  # Rasa's CORS answers the browsers' preflight requests for these
+            command += ["--cors", *sorted(origins)]
         token = env.get("RASA_API_TOKEN")
         if token:  # the HTTP API is never open without a token
             command += ["--enable-api", "--auth-token", token]
@@ -157,7 +161,10 @@ def main() -> int:
         seconds = servers.wait_ready()
         rest = f"http://127.0.0.1:{servers.rasa_port}/webhooks/rest/webhook"
         print(
-            f"\nThe assistant is ready ({seconds:.0f} s). Talk to it:\n"
+            f"\nThe assistant is ready ({seconds:.0f} s).\n"
+            f"Demo page: http://127.0.0.1:{servers.rasa_port}/demo/\n"
+            f"Widget: <script src=\"http://127.0.0.1:{servers.rasa_port}/widget.js\" defer></script>\n"
+            f"Talk to it:\n"
             f"  curl -s {rest} -H 'Content-Type: application/json' \\\n"
             f"       -d '{{\"sender\": \"me\", \"message\": \"How much is membership for a med student?\"}}'\n"
             f"  make chat      (a conversation in the terminal)\n"

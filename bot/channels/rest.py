@@ -74,6 +74,35 @@ class SafeRestInput(RestInput):
     def name(cls) -> Text:
         return "rest"
 
+    async def handle(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[None]]
+    ) -> HTTPResponse:
+        """Check one POSTed message, pass it to the assistant, return its replies."""
+        try:
+            body = request.json
+        except Exception:
+            body = None
+        problem = check_body(body)
+        if problem:
+            return response.json({"error": problem}, status=400)
+        sender = body["sender"]
+        text = clean_text(body.get("message") or "")
+        if not text:
+            return response.json(bot_reply(sender, EMPTY_REPLY))
+        if len(text) > MAX_MESSAGE_CHARS:
+            return response.json(bot_reply(sender, TOO_LONG_REPLY.format(length=len(text))))
+        collector = CollectingOutputChannel()
+        try:
+            await on_new_message(
+                UserMessage(
+                    text, collector, sender, input_channel=self.name(),
+                    metadata=body.get("metadata"),
+                )
+            )
+        except Exception:
+            logger.exception("Failed to handle a message from %s", sender)
+        return response.json(collector.messages or bot_reply(sender, NO_REPLY))
+
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
     ) -> Blueprint:
@@ -85,29 +114,6 @@ class SafeRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            try:
-                body = request.json
-            except Exception:
-                body = None
-            problem = check_body(body)
-            if problem:
-                return response.json({"error": problem}, status=400)
-            sender = body["sender"]
-            text = clean_text(body.get("message") or "")
-            if not text:
-                return response.json(bot_reply(sender, EMPTY_REPLY))
-            if len(text) > MAX_MESSAGE_CHARS:
-                return response.json(bot_reply(sender, TOO_LONG_REPLY.format(length=len(text))))
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        text, collector, sender, input_channel=self.name(),
-                        metadata=body.get("metadata"),
-                    )
-                )
-            except Exception:
-                logger.exception("Failed to handle a message from %s", sender)
-            return response.json(collector.messages or bot_reply(sender, NO_REPLY))
+            return await self.handle(request, on_new_message)
 
         return webhook

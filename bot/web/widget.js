@@ -998,8 +998,6 @@
         if (gen !== generation) return;
         flushing = false;
         hideTyping();
-        // Something was queued while the last reply was being shown: send it too.
-        if (!hasUnsent() && nextOutstanding()) flush();
       });
     }
 
@@ -1016,6 +1014,7 @@
       ui.launcher.setAttribute('aria-label', open ? TEXT.close : TEXT.open);
     }
 
+    /** Open the panel (and greet, the first time); focus goes to the message box. */
     function open(options) {
       var moveFocus = !options || options.focus !== false;
       if (!isOpen) {
@@ -1030,13 +1029,16 @@
         }
         scrollToEnd();
       }
+      autosize(); // a restored multi-line draft gets its height now that it is visible
       if (moveFocus) ui.input.focus();
       greetOnce();
     }
 
+    /** Close the panel; focus goes back to the launcher if it was inside the widget. */
     function close(options) {
-      var returnFocus = !options || options.focus !== false;
       if (!isOpen) return;
+      var returnFocus = (!options || options.focus !== false) &&
+        ui.root.contains(document.activeElement);
       closeMenu(false);
       isOpen = false;
       ui.panel.hidden = true;
@@ -1176,6 +1178,45 @@
       window.addEventListener('online', function () {
         if (hasUnsent()) retryNow();
       });
+
+      // Leaving the page: keep a draft whose debounced save has not happened yet.
+      window.addEventListener('pagehide', function () {
+        clearTimeout(draftTimer);
+        state.draft = ui.input.value;
+        save();
+      });
+
+      // Back/forward cache: this page was frozen while another page of the site went on
+      // with the conversation. Take the stored one, or our next save would overwrite it.
+      window.addEventListener('pageshow', function (event) {
+        if (event.persisted) resyncFromStorage();
+      });
+    }
+
+    /** Replace the in-memory conversation with the stored one and redraw it. */
+    function resyncFromStorage() {
+      var restoredNow = restoreState(store.load());
+      generation += 1;
+      if (controller) controller.abort();
+      controller = null;
+      flushing = false;
+      hideTyping();
+      removeNotice();
+      closeMenu(false);
+      state = restoredNow.state;
+      state.draft = ui.input.value;
+
+      // Redraw detached, so screen readers don't re-announce the whole history.
+      var parent = ui.log.parentNode;
+      var next = ui.log.nextSibling;
+      parent.removeChild(ui.log);
+      renderHistory();
+      parent.insertBefore(ui.log, next);
+
+      if (state.open && !isOpen) open({ focus: false });
+      else if (!state.open && isOpen) close({ focus: false });
+      scrollToEnd();
+      if (hasUnsent()) showNotice(restoredNow.interrupted ? TEXT.interrupted : TEXT.offline);
     }
 
     /* ---------- start ---------- */

@@ -19,6 +19,7 @@ class Bot:
     database_url: str
     tracker_db: Path
     base: str
+    site_port: int  # a host site on another origin that may embed the widget
 
     def send(self, sender: str, message: Any, timeout: float = 30) -> List[Dict[str, Any]]:
         status, body = self.post({"sender": sender, "message": message}, timeout)
@@ -51,7 +52,7 @@ def running_bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -
     database_url = f"sqlite:///{work / 'bot.db'}"
     upgrade(database_url)
     seed(database_url)
-    action_port, rasa_port = free_port(), free_port()
+    action_port, rasa_port, site_port = free_port(), free_port(), free_port()
     tracker_db = work / "tracker.db"
     endpoints = write_endpoints(
         work / "endpoints.yml",
@@ -61,11 +62,13 @@ def running_bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -
     servers = Servers(
         model=trained_model, rasa_port=rasa_port, action_port=action_port,
         endpoints=endpoints, log_dir=work / "logs",
-        env={"DATABASE_URL": database_url, "RASA_API_TOKEN": ""},
+        env={"DATABASE_URL": database_url, "RASA_API_TOKEN": "",
+             "WIDGET_ALLOWED_ORIGINS":
+                 f"https://allowed.example, https://other.example/, http://127.0.0.1:{site_port}"},
     )
     servers.start()
     try:
         servers.wait_ready(timeout=240)
-        yield Bot(servers, database_url, tracker_db, f"http://127.0.0.1:{rasa_port}")
+        yield Bot(servers, database_url, tracker_db, f"http://127.0.0.1:{rasa_port}", site_port)
     finally:
         servers.stop()
