@@ -6,7 +6,9 @@ A newcomer needs nothing: SQLite files under `var/`. Production sets DATABASE_UR
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,3 +66,28 @@ def rasa_api_token() -> str | None:
 def spacy_pipeline_dir() -> Path:
     # Fixed under the project root: config.yml names this path (relative to the root).
     return PROJECT_ROOT / "var" / "spacy" / "en_ir_careers"
+
+
+SLACK_API_URL = "https://slack.com/api/"
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    """The Slack app's secrets (kept out of repr, so they never reach a log) and API base."""
+
+    token: str = field(repr=False)
+    signing_secret: str = field(repr=False)
+    api_url: str = SLACK_API_URL
+
+
+def slack_settings(env: Optional[Mapping[str, str]] = None) -> Optional[SlackSettings]:
+    """SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_API_URL; None unless both secrets are set.
+
+    `env` defaults to this process's environment; `bot serve` passes the servers' own.
+    """
+    env = os.environ if env is None else env
+    token, secret = env.get("SLACK_BOT_TOKEN"), env.get("SLACK_SIGNING_SECRET")
+    if not token or not secret:
+        return None
+    base = env.get("SLACK_API_URL") or SLACK_API_URL
+    return SlackSettings(token, secret, base.rstrip("/") + "/")

@@ -67,6 +67,33 @@ def bot_reply(sender: str, text: str) -> List[Dict[str, Any]]:
     return [{"recipient_id": sender, "text": text}]
 
 
+async def ask(
+    on_new_message: Callable[[UserMessage], Awaitable[None]],
+    sender: str,
+    message: str,
+    input_channel: str,
+    metadata: Optional[Dict[str, Any]] = None,
+) -> List[Dict[str, Any]]:
+    """The assistant's replies to one message, never none (shared by our channels).
+
+    An empty or overlong message gets its canned answer without reaching the model; a
+    failure, or no reply at all, gets an apology instead of silence.
+    """
+    text = clean_text(message)
+    if not text:
+        return bot_reply(sender, EMPTY_REPLY)
+    if len(text) > MAX_MESSAGE_CHARS:
+        return bot_reply(sender, TOO_LONG_REPLY.format(length=len(text)))
+    collector = CollectingOutputChannel()
+    try:
+        await on_new_message(
+            UserMessage(text, collector, sender, input_channel=input_channel, metadata=metadata)
+        )
+    except Exception:
+        logger.exception("Failed to handle a message from %s", sender)
+    return collector.messages or bot_reply(sender, NO_REPLY)
+
+
 class SafeRestInput(RestInput):
     """REST channel that checks its input; see the module docstring."""
 
@@ -85,23 +112,11 @@ class SafeRestInput(RestInput):
         problem = check_body(body)
         if problem:
             return response.json({"error": problem}, status=400)
-        sender = body["sender"]
-        text = clean_text(body.get("message") or "")
-        if not text:
-            return response.json(bot_reply(sender, EMPTY_REPLY))
-        if len(text) > MAX_MESSAGE_CHARS:
-            return response.json(bot_reply(sender, TOO_LONG_REPLY.format(length=len(text))))
-        collector = CollectingOutputChannel()
-        try:
-            await on_new_message(
-                UserMessage(
-                    text, collector, sender, input_channel=self.name(),
-                    metadata=body.get("metadata"),
-                )
-            )
-        except Exception:
-            logger.exception("Failed to handle a message from %s", sender)
-        return response.json(collector.messages or bot_reply(sender, NO_REPLY))
+        replies = await ask(
+            on_new_message, body["sender"], body.get("message") or "", self.name(),
+            body.get("metadata"),
+        )
+        return response.json(replies)
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]

@@ -11,6 +11,7 @@ import pytest
 
 from bot.serve import Servers
 from tests.conftest import free_port
+from tests.e2e.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Bot:
     tracker_db: Path
     base: str
     site_port: int  # a host site on another origin that may embed the widget
+    slack: FakeSlack  # the Slack Web API the bot's Slack channel calls
 
     def send(self, sender: str, message: Any, timeout: float = 30) -> List[Dict[str, Any]]:
         status, body = self.post({"sender": sender, "message": message}, timeout)
@@ -59,16 +61,21 @@ def running_bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -
         action_url=f"http://127.0.0.1:{action_port}/webhook",
         tracker_url=f"sqlite:///{tracker_db}",
     )
+    slack = FakeSlack().start()
     servers = Servers(
         model=trained_model, rasa_port=rasa_port, action_port=action_port,
-        endpoints=endpoints, log_dir=work / "logs",
+        endpoints=endpoints, log_dir=work / "logs", var_dir=work,
         env={"DATABASE_URL": database_url, "RASA_API_TOKEN": "",
              "WIDGET_ALLOWED_ORIGINS":
-                 f"https://allowed.example, https://other.example/, http://127.0.0.1:{site_port}"},
+                 f"https://allowed.example, https://other.example/, http://127.0.0.1:{site_port}",
+             "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+             "SLACK_API_URL": slack.api_url},
     )
     servers.start()
     try:
         servers.wait_ready(timeout=240)
-        yield Bot(servers, database_url, tracker_db, f"http://127.0.0.1:{rasa_port}", site_port)
+        yield Bot(servers, database_url, tracker_db, f"http://127.0.0.1:{rasa_port}", site_port,
+                  slack)
     finally:
         servers.stop()
+        slack.stop()
