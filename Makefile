@@ -48,7 +48,7 @@ test: install browser ## Install, then run every test (trains a model once if ne
 	@$(BIN)/python -m pytest
 
 evaluate: install ## Held-out NLU test: accuracy, macro F1, per-intent table
-	@$(BIN)/bot evaluate
+	@$(BIN)/bot evaluate --report
 
 bench: install ## Benchmarks: our config against the stock `rasa init` config
 	@$(BIN)/python -m bot.bench

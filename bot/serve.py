@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot import settings
+from bot.credentials import credentials_file
 from bot.origins import allowed_origins
 from bot.training.model import rasa_bin, rasa_env
 
@@ -39,7 +40,26 @@ def prepare() -> Path:
     step("Building the spaCy pipeline")
     build()
     step("Checking the model")
-    return train()
+    return model_to_serve(train())
+
+
+def model_to_serve(current: Path) -> Path:
+    """The released model when staff have released one (the gate decided), else `current`.
+
+    A model trained for changed data is only a candidate until `bot release` accepts it,
+    so a restart never serves a model the release gate refused.
+    """
+    from bot.training.registry import ModelRegistry
+
+    released = ModelRegistry().released()
+    if released is None or not Path(released.path).exists():
+        return current
+    if Path(released.path).resolve() != current.resolve():
+        step(
+            f"Serving the released model {released.label}; the data's current model "
+            f"{current.name} is a candidate (see `bot evaluate`, `bot release`)"
+        )
+    return Path(released.path)
 
 
 @dataclass
@@ -53,7 +73,8 @@ class Servers:
     processes: Optional[List[subprocess.Popen]] = None
     log_dir: Optional[Path] = None
     env: Optional[Dict[str, str]] = None  # overrides for both servers (e.g. DATABASE_URL)
-    credentials: str = "credentials.yml"
+    credentials: str = "credentials.yml"  # plus Slack when configured (bot/credentials.py)
+    var_dir: Optional[Path] = None  # where generated credentials go (default: var/)
 
     def _env(self) -> Dict[str, str]:
         env = rasa_env()
@@ -85,9 +106,14 @@ class Servers:
     def start(self) -> None:
         env = self._env()
         actions = self._start_actions()
+        credentials = credentials_file(
+            settings.PROJECT_ROOT / self.credentials,
+            (self.var_dir or settings.var_dir()) / "credentials.yml",
+            env,
+        )
         command = [
             rasa_bin(), "run", "--model", str(self.model), "--port", str(self.rasa_port),
-            "--endpoints", str(self.endpoints), "--credentials", self.credentials,
+            "--endpoints", str(self.endpoints), "--credentials", str(credentials),
         ]
         origins = allowed_origins(env.get("WIDGET_ALLOWED_ORIGINS"))
         if origins:  # Rasa's CORS answers the browsers' preflight requests for these
@@ -160,10 +186,16 @@ def main() -> int:
     try:
         seconds = servers.wait_ready()
         rest = f"http://127.0.0.1:{servers.rasa_port}/webhooks/rest/webhook"
+        slack = (
+            f"Slack: on, at http://127.0.0.1:{servers.rasa_port}/webhooks/slack/webhook "
+            "(behind your public https URL)\n"
+            if settings.slack_settings() else ""
+        )
         print(
             f"\nThe assistant is ready ({seconds:.0f} s).\n"
             f"Demo page: http://127.0.0.1:{servers.rasa_port}/demo/\n"
             f"Widget: <script src=\"http://127.0.0.1:{servers.rasa_port}/widget.js\" defer></script>\n"
+            f"{slack}"
             f"Talk to it:\n"
             f"  curl -s {rest} -H 'Content-Type: application/json' \\\n"
             f"       -d '{{\"sender\": \"me\", \"message\": \"How much is membership for a med student?\"}}'\n"

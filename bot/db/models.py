@@ -1,4 +1,5 @@
-"""Database tables: what staff change without retraining (fees and events)."""
+"""Database tables: what staff change without retraining (fees and events), the Slack
+events already answered, and the registry of trained models (which is released, by whom, why)."""
 from __future__ import annotations
 
 from sqlalchemy import (
@@ -7,7 +8,9 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    ForeignKey,
     Integer,
+    JSON,
     String,
     Text,
     func,
@@ -58,3 +61,58 @@ class Event(Base):
     link = Column(Text, nullable=True)
     description = Column(Text, nullable=False, default="")
     updated_at = Column(DateTime, nullable=False, server_default=func.now(), onupdate=func.now())
+
+
+class SlackSeenEvent(Base):
+    """A Slack event the bot has taken: Slack may deliver one several times, it is answered once.
+
+    Shared by every Rasa instance; rows older than a retry could arrive are deleted.
+    """
+
+    __tablename__ = "slack_seen_events"
+
+    event_id = Column(String(255), primary_key=True)
+    seen_at = Column(DateTime, nullable=False, index=True)
+
+
+class TrainedModel(Base):
+    """A trained model in the registry: a candidate until released, retired when replaced.
+
+    Kept in the database, not inferred from models/, so staff can see who released which
+    model, when and why, and roll back to exactly the previous one.
+    """
+
+    __tablename__ = "trained_models"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('candidate', 'released', 'retired')", name="ck_trained_model_status"
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    path = Column(Text, nullable=False, unique=True)
+    fingerprint = Column(String(64), nullable=False)  # of config, domain, data (bot.training.model)
+    git_commit = Column(String(64), nullable=True)  # HEAD when trained; data may differ (dirty tree)
+    created_at = Column(DateTime, nullable=False, server_default=func.now())
+    status = Column(String(16), nullable=False, default="candidate")
+    metrics = Column(JSON, nullable=True)  # held-out accuracy, macro F1, per-intent F1, predictions
+    released_at = Column(DateTime, nullable=True)
+    released_by = Column(String(128), nullable=True)
+    reason = Column(Text, nullable=True)
+
+
+class ModelRelease(Base):
+    """One release or rollback, in order: the audit trail, and what rollback walks back."""
+
+    __tablename__ = "model_releases"
+    __table_args__ = (
+        CheckConstraint("action IN ('release', 'rollback')", name="ck_model_release_action"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    model_id = Column(Integer, ForeignKey("trained_models.id"), nullable=False)
+    action = Column(String(16), nullable=False)
+    at = Column(DateTime, nullable=False, server_default=func.now())
+    by = Column(String(128), nullable=False)
+    reason = Column(Text, nullable=True)
+    forced = Column(Boolean, nullable=False, default=False)

@@ -116,9 +116,12 @@ def format_report(evaluation: Evaluation) -> str:
     return "\n".join(lines)
 
 
-def main(model: Optional[str] = None) -> int:
+def main(model: Optional[str] = None, root: Optional[Path] = None,
+         models_dir: Optional[Path] = None, heldout: Path = HELDOUT) -> int:
+    """`make evaluate`: the report of `model` (default: the current data's model, trained if
+    needed) on `heldout`."""
     from bot.training.model import train
 
-    path = Path(model) if model else train()
-    print(format_report(evaluate(path)))
+    path = Path(model) if model else train(root=root, models_dir=models_dir)
+    print(format_report(evaluate(path, heldout)))
     return 0

@@ -7,16 +7,22 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import time
+from collections import deque
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import Callable, Deque, Iterable, List, Optional
 
 from bot import settings
 from bot.nlp import build as spacy_build
 
 MODEL_PREFIX = "ir-careers-"
+# Rasa logs (INFO) when each component of the pipeline and each policy starts training, or
+# is restored from Rasa's cache because its inputs did not change (rasa/engine/training/hooks.py).
+COMPONENT_STARTED = re.compile(r"Starting to train component '(\w+)'")
+COMPONENT_CACHED = re.compile(r"Restored component '(\w+)' from cache")
 
 
 def training_sources(root: Path = settings.PROJECT_ROOT, config: str = "config.yml") -> List[Path]:
@@ -59,15 +65,57 @@ def rasa_bin() -> str:
     return str(Path(sys.executable).with_name("rasa"))
 
 
+def _arg(path: Path) -> str:
+    """A path as Rasa is given it: relative to the project root when inside it."""
+    inside = path.is_relative_to(settings.PROJECT_ROOT)
+    return str(path.relative_to(settings.PROJECT_ROOT)) if inside else str(path)
+
+
+def _run_rasa_train(command: List[str], progress: Callable[[str], None]) -> int:
+    """Run `rasa train`, turning its log into one progress line per component trained.
+
+    Staff need to see that something is happening, not pages of Rasa's log; the
+    last lines of the log are kept and shown when training fails.
+    """
+    started = time.monotonic()
+    tail: Deque[str] = deque(maxlen=40)
+    env = rasa_env()
+    env["LOG_LEVEL"] = "INFO"  # the lines parsed here (an in-process quiet_rasa() lowers it)
+    process = subprocess.Popen(
+        command, cwd=settings.PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, bufsize=1,
+    )
+    assert process.stdout is not None
+    progress("     0 s  reading the data and planning the training")
+    for line in process.stdout:
+        tail.append(line.rstrip())
+        trained, cached = COMPONENT_STARTED.search(line), COMPONENT_CACHED.search(line)
+        if trained or cached:
+            what = (f"training {trained.group(1)}" if trained
+                    else f"{cached.group(1)}: unchanged, reused")  # type: ignore[union-attr]
+            progress(f"  {time.monotonic() - started:4.0f} s  {what}")
+    returncode = process.wait()
+    if returncode != 0:
+        progress("  Rasa's last output:\n    " + "\n    ".join(tail))
+    return returncode
+
+
 def train(
     config: str = "config.yml",
     models_dir: Optional[Path] = None,
     prefix: str = MODEL_PREFIX,
     force: bool = False,
     quiet: bool = False,
+    root: Optional[Path] = None,
+    progress: Optional[Callable[[str], None]] = None,
 ) -> Path:
-    """Train a model unless one with the same fingerprint exists; returns its path."""
-    root = settings.PROJECT_ROOT
+    """Train a model unless one with the same fingerprint exists; returns its path.
+
+    `root` is the project whose config, domain and data are trained (default: this checkout;
+    tests pass a copy). Rasa always runs in this checkout, because config.yml names the spaCy
+    pipeline relative to it. With `progress`, Rasa's log becomes short progress lines.
+    """
+    root = Path(root or settings.PROJECT_ROOT)
     spacy_build.build()
     fp = fingerprint(training_sources(root, config))
     target = model_path(fp, models_dir, prefix)
@@ -81,15 +129,19 @@ def train(
     started = time.monotonic()
     command = [
         rasa_bin(), "train",
-        "--config", config, "--domain", "domain.yml", "--data", "data",
+        "--config", _arg(root / config), "--domain", _arg(root / "domain.yml"),
+        "--data", _arg(root / "data"),
         "--out", str(target.parent), "--fixed-model-name", target.name[: -len(".tar.gz")],
     ]
-    result = subprocess.run(
-        command, cwd=root, env=rasa_env(),
-        stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.STDOUT if quiet else None,
-    )
-    if result.returncode != 0 or not target.exists():
-        raise RuntimeError(f"Training failed (exit {result.returncode}): {' '.join(command)}")
+    if progress and not quiet:
+        returncode = _run_rasa_train(command, progress)
+    else:
+        returncode = subprocess.run(
+            command, cwd=settings.PROJECT_ROOT, env=rasa_env(),
+            stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.STDOUT if quiet else None,
+        ).returncode
+    if returncode != 0 or not target.exists():
+        raise RuntimeError(f"Training failed (exit {returncode}): {' '.join(command)}")
     if not quiet:
         print(f"Trained {target.name} in {time.monotonic() - started:.0f} s", flush=True)
     return target

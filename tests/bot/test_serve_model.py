@@ -1,0 +1,24 @@
+"""Which model `bot serve` serves: the released one when staff have released one."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.serve import model_to_serve
+from bot.training.registry import ModelRegistry
+
+
+def test_without_a_release_the_current_model_is_served(migrated_db: str, tmp_path: Path) -> None:
+    current = tmp_path / "current.tar.gz"
+    current.write_bytes(b"x")
+    assert model_to_serve(current) == current
+
+
+def test_a_released_model_wins_over_a_newer_candidate(migrated_db: str, tmp_path: Path) -> None:
+    released, current = tmp_path / "released.tar.gz", tmp_path / "current.tar.gz"
+    released.write_bytes(b"r")
+    current.write_bytes(b"c")
+    registry = ModelRegistry()
+    record = registry.add(released, fingerprint="abc", git_commit=None)
+    registry.add(current, fingerprint="def", git_commit=None)  # a newer candidate
+    registry.record(record.id, action="release", by="tester", reason="test")
+    assert model_to_serve(current) == released
