@@ -143,7 +143,7 @@ def test_the_model_in_use_is_released_first(staff: Staff, trained_model: Path) -
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No model has been released yet: releasing #1" in result.stdout
     assert "Released #1 (ir-careers-" in result.stdout
-    assert "SIR does not sponsor visas" not in staff.ask(VISA_QUESTION)
+    assert "I don't have information about visas" not in staff.ask(VISA_QUESTION)
 
 
 def test_a_new_question_is_added_checked_trained_compared_and_released(
@@ -193,7 +193,7 @@ def test_a_new_question_is_added_checked_trained_compared_and_released(
     assert f"Released #{candidate.record.id}" in released.stdout
     assert replies["failed"] == 0 and replies["ok"] > 0, replies
 
-    assert "SIR does not sponsor visas" in staff.ask(VISA_QUESTION)
+    assert "I don't have information about visas" in staff.ask(VISA_QUESTION)
     assert staff.rasa_pid() == pid and staff.servers.processes[1].poll() is None  # no restart
     assert staff.registry.released().id == candidate.record.id
 
@@ -220,7 +220,7 @@ def test_a_damaged_candidate_is_refused_and_named(staff: Staff) -> None:
     assert "WORSE, beyond the noise margin" in result.stdout
     assert staff.registry.released().id == released.id
     assert staff.rasa[0].model_file() == Path(released.path).name
-    assert "SIR does not sponsor visas" in staff.ask(VISA_QUESTION)
+    assert "I don't have information about visas" in staff.ask(VISA_QUESTION)
 
 
 def test_rollback_restores_the_earlier_answers(staff: Staff, trained_model: Path) -> None:
@@ -228,7 +228,7 @@ def test_rollback_restores_the_earlier_answers(staff: Staff, trained_model: Path
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Rolled back: #1 (" in result.stdout
     assert staff.rasa[0].model_file() == trained_model.name
-    assert "SIR does not sponsor visas" not in staff.ask(VISA_QUESTION)
+    assert "I don't have information about visas" not in staff.ask(VISA_QUESTION)
     assert [h.action for h in staff.registry.history()] == ["release", "release", "rollback"]
     models = staff.bot("models").stdout
     assert "#1   released" in models and "#2   retired" in models and "#3   candidate" in models

@@ -40,9 +40,10 @@ VISA_EXAMPLES = [
     "visa sponsorship for IR fellows",
     "can foreign grads get a visa for IR",
 ]
+# Written like staff would: no claim beyond what the knowledge files support.
 VISA_ANSWER = (
-    "SIR does not sponsor visas. Ask each program you apply to whether it sponsors J-1 or "
-    "H-1B visas; ECFMG sponsors J-1 visas for clinical training."
+    "I don't have information about visas. Please ask each program you apply to whether "
+    "it sponsors visas."
 )
 
 
