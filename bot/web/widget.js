@@ -1093,8 +1093,8 @@
       }
     }
 
-    /** Forget the conversation: new sender id, empty log, greeting again. */
-    function reset() {
+    /** Cancel whatever is in flight (a request, the typing indicator, a notice, the menu). */
+    function stopActivity() {
       generation += 1;
       if (controller) controller.abort();
       controller = null;
@@ -1102,6 +1102,11 @@
       hideTyping();
       removeNotice();
       closeMenu(false);
+    }
+
+    /** Forget the conversation: new sender id, empty log, greeting again. */
+    function reset() {
+      stopActivity();
 
       var draft = ui.input.value;
       state = freshState();
@@ -1196,13 +1201,7 @@
     /** Replace the in-memory conversation with the stored one and redraw it. */
     function resyncFromStorage() {
       var restoredNow = restoreState(store.load());
-      generation += 1;
-      if (controller) controller.abort();
-      controller = null;
-      flushing = false;
-      hideTyping();
-      removeNotice();
-      closeMenu(false);
+      stopActivity();
       state = restoredNow.state;
       state.draft = ui.input.value;
 
