@@ -63,6 +63,11 @@ def check_body(body: Any) -> Optional[str]:
     return None
 
 
+async def health(request: Request) -> HTTPResponse:
+    """GET on a channel's prefix: the channel is up (shared by all our channels)."""
+    return response.json({"status": "ok"})
+
+
 def bot_reply(sender: str, text: str) -> List[Dict[str, Any]]:
     return [{"recipient_id": sender, "text": text}]
 
@@ -123,9 +128,7 @@ class SafeRestInput(RestInput):
     ) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook.add_route(health, "/", methods=["GET"])
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -34,7 +34,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
-from bot.channels.rest import ask
+from bot.channels.rest import ask, health
 from bot.channels.slack_format import (
     HELP_TEXT,
     chosen_blocks,
@@ -191,9 +191,7 @@ class SlackAppInput(SlackInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         slack = Blueprint(f"slack_app_{type(self).__name__}", __name__)
 
-        @slack.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        slack.add_route(health, "/", methods=["GET"])
 
         @slack.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

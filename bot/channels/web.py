@@ -27,7 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.origins import allowed_origins, origin_allowed
-from bot.channels.rest import SafeRestInput
+from bot.channels.rest import SafeRestInput, health
 
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
 DEMO_FILE = re.compile(r"^[a-z0-9-]+\.(html|css)$")
@@ -68,9 +68,7 @@ class WebChatInput(SafeRestInput):
     ) -> Blueprint:
         web = Blueprint(f"web_widget_{type(self).__name__}", __name__)
 
-        @web.route("/webhooks/web/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        web.add_route(health, "/webhooks/web/", methods=["GET"])
 
         @web.route("/webhooks/web/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

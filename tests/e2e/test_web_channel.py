@@ -82,3 +82,9 @@ def test_the_bots_own_pages_need_no_listing(running_bot: Bot) -> None:
     status, _, _ = request(running_bot, "/webhooks/web/webhook", "POST",
                            {"sender": "web-own", "message": "hi"}, {"Origin": own})
     assert status == 200
+
+
+def test_every_channel_reports_health(running_bot: Bot) -> None:
+    for path in ("/webhooks/rest/", "/webhooks/web/", "/webhooks/slack/"):
+        status, _, body = request(running_bot, path)
+        assert status == 200 and json.loads(body) == {"status": "ok"}, path
