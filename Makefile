@@ -11,7 +11,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .DEFAULT_GOAL := help
 CHROMIUM ?= /usr/bin/chromium
-.PHONY: help install browser run chat test evaluate bench lock clean
+.PHONY: help install browser run chat test lint evaluate bench lock clean
 
 help: ## Show the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -33,25 +33,31 @@ $(STAMP): requirements.lock pyproject.toml
 
 browser: ## Debian's Chromium for the widget's browser tests (installed when missing)
 	@test -x $(CHROMIUM) || { \
-	  echo "==> Installing Debian's Chromium for the browser tests (once)"; \
+	  echo "==> The widget's tests run in a real browser: installing Debian's chromium package with apt (once, about a minute)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 run: install ## Set up (database, spaCy pipeline, model) and serve on :5005 (actions :5055)
 	@$(BIN)/bot serve
 
-chat: install ## Talk to the assistant in the terminal
+chat: install ## Talk to the assistant in the terminal (RASA_PORT, ACTION_PORT respected)
 	@$(BIN)/bot chat
 
-test: install browser ## Install, then run every test (trains a model once if needed)
+test: install browser lint ## Install, lint, then run every test (trains a model once if needed)
 	@$(BIN)/bot nlp build
 	@$(BIN)/python -m pytest
+
+lint: install ## ruff (lint and format check) and mypy on bot/, actions/ and bench/
+	@echo "==> Lint: ruff and mypy"
+	@$(BIN)/ruff check bot actions bench
+	@$(BIN)/ruff format --check --quiet bot actions bench
+	@$(BIN)/mypy
 
 evaluate: install ## Held-out NLU test: accuracy, macro F1, per-intent table
 	@$(BIN)/bot evaluate --report
 
 bench: install ## Benchmarks: our config against the stock `rasa init` config
-	@$(BIN)/python -m bot.bench
+	@$(BIN)/python -m bench.run
 
 lock: ## Re-resolve requirements.in into requirements.lock (after changing a pin)
 	@$(BIN)/uv pip compile requirements.in --python-version 3.10 \

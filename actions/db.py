@@ -3,12 +3,11 @@
 The action server's event loop must never wait on database I/O, so every call goes
 through `run`, which uses a thread. Each repository call opens and closes its own session.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-from datetime import date
 from typing import Any, Callable, Optional, Tuple, TypeVar
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -44,9 +43,3 @@ def memberships() -> MembershipRepository:
 
 def events() -> EventRepository:
     return EventRepository()
-
-
-def today() -> date:
-    """Today's date; BOT_TODAY (YYYY-MM-DD) pins it for demos and tests."""
-    pinned = os.environ.get("BOT_TODAY")
-    return date.fromisoformat(pinned) if pinned else date.today()

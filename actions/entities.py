@@ -1,4 +1,5 @@
 """Read canonical entity values from a tracker, whatever wording the user chose."""
+
 from __future__ import annotations
 
 from typing import Optional

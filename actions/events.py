@@ -1,4 +1,5 @@
 """Events: the upcoming ones, and the details of one. Read from the database every time."""
+
 from __future__ import annotations
 
 import abc
@@ -12,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import db
 from actions.entities import latest_entity
 from actions.formatting import event_details, upcoming, upcoming_answer
+from bot import settings
 from bot.db.records import EventRecord
 
 UNAVAILABLE = "utter_events_unavailable"
@@ -48,7 +50,7 @@ def choose_event(
         if recurring:
             return recurring[0]
         if of_kind:
-            return max(of_kind, key=lambda e: e.start_date)
+            return max(of_kind, key=lambda e: e.start_date or date.min)
     return match_by_name(events, text)
 
 
@@ -62,14 +64,17 @@ class EventsAction(Action, abc.ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         ok, events = await db.read_or_apologise(dispatcher, UNAVAILABLE, db.events().list)
-        if ok:
-            self.answer(dispatcher, tracker, events, db.today())
+        if ok and events is not None:
+            self.answer(dispatcher, tracker, events, settings.today())
         return []
 
     @abc.abstractmethod
     def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker,
-        events: List[EventRecord], today: date,
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        events: List[EventRecord],
+        today: date,
     ) -> None:
         """Send the answer built from `events`."""
 

@@ -1,4 +1,5 @@
 """Low-confidence fallback: offer the likeliest topics as buttons instead of guessing."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Sequence, Text
@@ -33,7 +34,7 @@ DEFAULT_TOPICS = ("what_is_ir", "training_pathways", "membership_fee", "upcoming
 
 def likely_topics(ranking: Sequence[Dict[str, Any]], limit: int = 3) -> List[str]:
     """The highest-ranked intents that are topics, padded with the main topics."""
-    topics = [r.get("name") for r in ranking if r.get("name") in TOPIC_TITLES][:limit]
+    topics = [str(r["name"]) for r in ranking if r.get("name") in TOPIC_TITLES][:limit]
     for default in DEFAULT_TOPICS:
         if len(topics) >= limit:
             break

@@ -1,4 +1,5 @@
 """Membership fees, read from the database on every request."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -56,7 +57,7 @@ class ActionMembershipCategories(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         ok, categories = await db.read_or_apologise(dispatcher, UNAVAILABLE, db.memberships().list)
-        if not ok:
+        if not ok or categories is None:
             return []
         dispatcher.utter_message(
             text="SIR's in-training membership categories:\n" + fee_table(categories),

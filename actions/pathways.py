@@ -1,4 +1,5 @@
 """Training pathways: one named pathway's answer, or the overview when none is named."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -6,6 +6,7 @@ Rasa credentials.yml itself, or, when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET a
 generated copy with the Slack channel added. The secrets never go into the file: the
 channel reads them from the environment.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Rasa's endpoints file, written from settings (Rasa's own ${VAR} syntax has no defaults)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +11,7 @@ from sqlalchemy.engine import make_url
 
 from bot import settings
 
-
-# Events the tracker store loads per message (about ten turns; see bot/tracker_store.py).
+# Events the tracker store loads per message (about ten turns; see bot/rasa_ext/tracker_store.py).
 WINDOW_EVENTS = 30
 
 
@@ -20,7 +20,7 @@ def tracker_store(url: str) -> Dict[str, Any]:
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     config: Dict[str, Any] = {
-        "type": "bot.tracker_store.WindowedSQLTrackerStore",
+        "type": "bot.rasa_ext.tracker_store.WindowedSQLTrackerStore",
         "dialect": backend,
         "db": parsed.database,
         "window_events": WINDOW_EVENTS,

@@ -1,4 +1,5 @@
 """Which web origins may embed the widget (WIDGET_ALLOWED_ORIGINS)."""
+
 from __future__ import annotations
 
 from typing import FrozenSet, Iterable, Optional

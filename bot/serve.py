@@ -3,9 +3,9 @@
 Each step says what it is doing. Both servers are child processes; Ctrl-C or SIGTERM
 stops both cleanly.
 """
+
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -19,7 +19,7 @@ from typing import Dict, List, Optional
 from bot import settings
 from bot.credentials import credentials_file
 from bot.origins import allowed_origins
-from bot.training.model import rasa_bin, rasa_env
+from bot.rasa_ext.process import rasa_command, rasa_env
 
 
 def step(message: str) -> None:
@@ -36,11 +36,14 @@ def prepare() -> Path:
     step("Migrating the database")
     upgrade()
     added = seed()
-    step(f"Seeded {added['membership_categories']} categories and {added['events']} events (existing rows kept)")
+    step(
+        f"Seeded {added['membership_categories']} categories and {added['events']} events (existing rows kept)"
+    )
     step("Building the spaCy pipeline")
     build()
     step("Checking the model")
-    return model_to_serve(train())
+    # Progress lines (one per component) instead of Rasa's log and progress bars.
+    return model_to_serve(train(progress=lambda line: print(line, flush=True)))
 
 
 def model_to_serve(current: Path) -> Path:
@@ -90,9 +93,18 @@ class Servers:
 
     def _start_actions(self) -> subprocess.Popen:
         return subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-             "--port", str(self.action_port)],
-            cwd=settings.PROJECT_ROOT, env=self._env(), stdout=self._log("actions.log"),
+            [
+                sys.executable,
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.action_port),
+            ],
+            cwd=settings.PROJECT_ROOT,
+            env=self._env(),
+            stdout=self._log("actions.log"),
             stderr=subprocess.STDOUT,
         )
 
@@ -111,10 +123,17 @@ class Servers:
             (self.var_dir or settings.var_dir()) / "credentials.yml",
             env,
         )
-        command = [
-            rasa_bin(), "run", "--model", str(self.model), "--port", str(self.rasa_port),
-            "--endpoints", str(self.endpoints), "--credentials", str(credentials),
-        ]
+        command = rasa_command(
+            "run",
+            "--model",
+            str(self.model),
+            "--port",
+            str(self.rasa_port),
+            "--endpoints",
+            str(self.endpoints),
+            "--credentials",
+            str(credentials),
+        )
         origins = allowed_origins(env.get("WIDGET_ALLOWED_ORIGINS"))
         if origins:  # Rasa's CORS answers the browsers' preflight requests for these
             command += ["--cors", *sorted(origins)]
@@ -122,7 +141,10 @@ class Servers:
         if token:  # the HTTP API is never open without a token
             command += ["--enable-api", "--auth-token", token]
         rasa = subprocess.Popen(
-            command, cwd=settings.PROJECT_ROOT, env=env, stdout=self._log("rasa.log"),
+            command,
+            cwd=settings.PROJECT_ROOT,
+            env=env,
+            stdout=self._log("rasa.log"),
             stderr=subprocess.STDOUT,
         )
         self.processes = [actions, rasa]
@@ -130,7 +152,10 @@ class Servers:
     def wait_ready(self, timeout: float = 180) -> float:
         """Seconds until both servers answer; raises if one dies or time runs out."""
         started = time.monotonic()
-        urls = [f"http://127.0.0.1:{self.action_port}/health", f"http://127.0.0.1:{self.rasa_port}/"]
+        urls = [
+            f"http://127.0.0.1:{self.action_port}/health",
+            f"http://127.0.0.1:{self.rasa_port}/",
+        ]
         while time.monotonic() - started < timeout:
             for process in self.processes or []:
                 if process.poll() is not None:
@@ -170,10 +195,14 @@ def main() -> int:
         print(f"error: set-up failed: {error}", file=sys.stderr)
         return 1
     servers = Servers(
-        model=model, rasa_port=settings.rasa_port(), action_port=settings.action_port(),
+        model=model,
+        rasa_port=settings.rasa_port(),
+        action_port=settings.action_port(),
         endpoints=write_endpoints(),
     )
-    step(f"Starting the action server (port {servers.action_port}) and Rasa (port {servers.rasa_port})")
+    step(
+        f"Starting the action server (port {servers.action_port}) and Rasa (port {servers.rasa_port})"
+    )
     stop_requested = False
 
     def request_stop(signum: int, frame: object) -> None:
@@ -189,16 +218,17 @@ def main() -> int:
         slack = (
             f"Slack: on, at http://127.0.0.1:{servers.rasa_port}/webhooks/slack/webhook "
             "(behind your public https URL)\n"
-            if settings.slack_settings() else ""
+            if settings.slack_settings()
+            else ""
         )
         print(
             f"\nThe assistant is ready ({seconds:.0f} s).\n"
             f"Demo page: http://127.0.0.1:{servers.rasa_port}/demo/\n"
-            f"Widget: <script src=\"http://127.0.0.1:{servers.rasa_port}/widget.js\" defer></script>\n"
+            f'Widget: <script src="http://127.0.0.1:{servers.rasa_port}/widget.js" defer></script>\n'
             f"{slack}"
             f"Talk to it:\n"
             f"  curl -s {rest} -H 'Content-Type: application/json' \\\n"
-            f"       -d '{{\"sender\": \"me\", \"message\": \"How much is membership for a med student?\"}}'\n"
+            f'       -d \'{{"sender": "me", "message": "How much is membership for a med student?"}}\'\n'
             f"  make chat      (a conversation in the terminal)\n"
             f"Staff: `.venv/bin/bot fees list`, `.venv/bin/bot events list` (changes apply at once).\n"
             f"Press Ctrl-C to stop.\n",
@@ -219,22 +249,35 @@ def main() -> int:
 
 
 def chat() -> int:
-    """A terminal conversation: the action server in the background, `rasa shell` in front."""
+    """A terminal conversation with the servers `make run` starts (RASA_PORT, ACTION_PORT)."""
+    from bot.chat import converse
     from bot.endpoints import write_endpoints
 
-    model = prepare()
-    endpoints = write_endpoints()
-    env = rasa_env()
-    actions = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port())],
-        cwd=settings.PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
     try:
-        step("Starting a conversation (type /stop to end)")
-        return subprocess.call(
-            [rasa_bin(), "shell", "--model", str(model), "--endpoints", str(endpoints)],
-            cwd=settings.PROJECT_ROOT, env=env,
-        )
+        model = prepare()
+    except Exception as error:
+        print(f"error: set-up failed: {error}", file=sys.stderr)
+        return 1
+    servers = Servers(
+        model=model,
+        rasa_port=settings.rasa_port(),
+        action_port=settings.action_port(),
+        endpoints=write_endpoints(),
+        log_dir=settings.var_dir() / "logs",
+    )
+    step(
+        f"Starting the servers (Rasa :{servers.rasa_port}, actions :{servers.action_port}; "
+        f"logs in {servers.log_dir})"
+    )
+    servers.start()
+    try:
+        servers.wait_ready()
+        converse(f"http://127.0.0.1:{servers.rasa_port}/webhooks/rest/webhook")
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     finally:
-        actions.terminate()
-        actions.wait()
+        servers.stop()

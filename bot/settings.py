@@ -3,14 +3,25 @@
 A newcomer needs nothing: SQLite files under `var/`. Production sets DATABASE_URL
 (PostgreSQL), TRACKER_STORE_URL and REDIS_URL (a lock store shared by several Rasa instances).
 """
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Mapping, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Held-out test questions, relative to a project root: never used for training.
+HELDOUT_FILE = Path("tests") / "nlu" / "heldout.yml"
+
+
+def today() -> date:
+    """Today's date, which decides what is upcoming; BOT_TODAY (YYYY-MM-DD) pins it for
+    demos and tests. The bot and the staff command line both ask here, so they agree."""
+    pinned = os.environ.get("BOT_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()
 
 
 def var_dir() -> Path:
@@ -25,7 +36,7 @@ def models_dir() -> Path:
 def _normalise_url(url: str) -> str:
     # Heroku-style URLs say "postgres://", which SQLAlchemy 1.4 no longer accepts.
     if url.startswith("postgres://"):
-        return "postgresql://" + url[len("postgres://"):]
+        return "postgresql://" + url[len("postgres://") :]
     return url
 
 

@@ -1,8 +1,4 @@
 """Rasa input channels of the project's own (named in credentials.yml).
 
-Rasa imports this package when it starts, so it is where our fixes to Rasa's internals
-are installed (see bot/rasa_patches.py).
+Shared request handling is in base.py; each channel module adds only its own rules.
 """
-from bot import rasa_patches
-
-rasa_patches.install()

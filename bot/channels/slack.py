@@ -16,13 +16,14 @@ Settings come only from the environment (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
 SLACK_API_URL): `bot serve` lists this channel in the credentials it writes only when
 both secrets are set (bot/credentials.py).
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
 import time
-from typing import Any, Awaitable, Callable, Coroutine, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Coroutine, Dict, List, Optional, Set, Text
 from urllib.parse import parse_qs
 
 import aiohttp
@@ -34,7 +35,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
-from bot.channels.rest import ask, health
+from bot.channels.base import ask, health
 from bot.channels.slack_format import (
     HELP_TEXT,
     chosen_blocks,
@@ -161,13 +162,15 @@ class SlackAppInput(SlackInput):
         self.config = config
         self.api = SlackApi(config.token, config.api_url)
         self._seen = seen
+        # Our own set (not SlackInput's private one): answers still running after the ack.
+        self._answering: Set[asyncio.Task[None]] = set()
 
     @classmethod
     def name(cls) -> Text:
         return "slack"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SlackAppInput":
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> SlackAppInput:
         """From the environment only: secrets never sit in a credentials file."""
         config = settings.slack_settings()
         if config is None:
@@ -241,9 +244,11 @@ class SlackAppInput(SlackInput):
         if _is_home_opened(event):
             self._spawn(self._once(str(event_id), lambda: self._publish_home(event["user"])))
         elif is_question(event, _bot_user_ids(envelope)):
-            self._spawn(self._once(
-                str(event_id), lambda: self._answer_message(event, envelope, on_new_message)
-            ))
+            self._spawn(
+                self._once(
+                    str(event_id), lambda: self._answer_message(event, envelope, on_new_message)
+                )
+            )
         else:
             logger.debug("Slack event %s (%s) is not for the bot", event_id, event.get("type"))
         return response.text("")
@@ -273,11 +278,11 @@ class SlackAppInput(SlackInput):
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run after the acknowledgement; the reference keeps the task from being collected."""
         task = asyncio.create_task(work)
-        self._background_tasks.add(task)
+        self._answering.add(task)
         task.add_done_callback(self._finished)
 
-    def _finished(self, task: "asyncio.Task[None]") -> None:
-        self._background_tasks.discard(task)
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._answering.discard(task)
         if not task.cancelled() and task.exception() is not None:
             logger.error("Answering a Slack request failed", exc_info=task.exception())
 
@@ -314,10 +319,15 @@ class SlackAppInput(SlackInput):
             await self._respond(payload.get("response_url"), replies)
             return
         title = str((action.get("text") or {}).get("text") or action["value"])
-        await self.api.call("chat.update", {
-            "channel": channel, "ts": message.get("ts"), "text": message.get("text") or title,
-            "blocks": chosen_blocks(message.get("blocks") or [], title),
-        })
+        await self.api.call(
+            "chat.update",
+            {
+                "channel": channel,
+                "ts": message.get("ts"),
+                "text": message.get("text") or title,
+                "blocks": chosen_blocks(message.get("blocks") or [], title),
+            },
+        )
         thread = message.get("thread_ts")
         replies = await self._ask(on_new_message, user, action["value"], channel, thread)
         await SlackOutput(self.api, channel, thread).send_all(replies)
@@ -339,8 +349,12 @@ class SlackAppInput(SlackInput):
         await self.api.call("views.publish", {"user_id": user, "view": home_view()})
 
     async def _ask(
-        self, on_new_message: OnNewMessage, user: str, text: str,
-        channel: Optional[str], thread: Optional[str],
+        self,
+        on_new_message: OnNewMessage,
+        user: str,
+        text: str,
+        channel: Optional[str],
+        thread: Optional[str],
     ) -> Replies:
         """The assistant's replies; one conversation per Slack user, as with Rasa's connector."""
         metadata = {"out_channel": channel, "thread_id": thread, "users": [user]}

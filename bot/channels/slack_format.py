@@ -3,6 +3,7 @@
 No network or database here, so each rule Slack imposes (signature scheme, escaping,
 block limits) is tested directly; bot/channels/slack.py does the HTTP.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,9 +57,12 @@ def signature_valid(
         return False
     if not SIGNATURE.fullmatch(signature) or abs(now - int(timestamp)) > MAX_SIGNATURE_AGE:
         return False
-    expected = "v0=" + hmac.new(
-        secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256
-    ).hexdigest()
+    expected = (
+        "v0="
+        + hmac.new(
+            secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256
+        ).hexdigest()
+    )
     return hmac.compare_digest(expected, signature)
 
 
@@ -118,14 +122,16 @@ def button_blocks(buttons: Sequence[Dict[str, Any]]) -> List[Block]:
                 "Slack: left out button %r, whose payload Slack cannot take", button.get("title")
             )
             continue
-        elements.append({
-            "type": "button",
-            "action_id": f"button-{index}",
-            "text": {"type": "plain_text", "text": _shorten(str(button.get("title") or "?"))},
-            "value": str(button["payload"]),
-        })
+        elements.append(
+            {
+                "type": "button",
+                "action_id": f"button-{index}",
+                "text": {"type": "plain_text", "text": _shorten(str(button.get("title") or "?"))},
+                "value": str(button["payload"]),
+            }
+        )
     return [
-        {"type": "actions", "elements": elements[start:start + MAX_ACTIONS_ELEMENTS]}
+        {"type": "actions", "elements": elements[start : start + MAX_ACTIONS_ELEMENTS]}
         for start in range(0, len(elements), MAX_ACTIONS_ELEMENTS)
     ]
 
@@ -152,8 +158,7 @@ def slack_message(
 def collected_message(messages: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
     """One Slack message from the bot's replies to one user message (Rasa's dicts)."""
     parts = [
-        slack_message(m.get("text") or "", m.get("buttons") or (), m.get("image"))
-        for m in messages
+        slack_message(m.get("text") or "", m.get("buttons") or (), m.get("image")) for m in messages
     ]
     return {
         "text": "\n\n".join(p["text"] for p in parts if p["text"]),
@@ -229,17 +234,31 @@ def home_view() -> Dict[str, Any]:
         "type": "home",
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": "IR careers assistant"}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": (
-                "Hi! I answer questions from medical students, residents and fellows about "
-                "careers in interventional radiology (IR), from the Society of Interventional "
-                "Radiology's information. I can't give medical advice."
-            )}},
-            {"type": "section",
-             "text": {"type": "mrkdwn", "text": f"*What I know about*\n{topics}"}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": (
-                "*How to ask*\n• Send me a direct message (the Messages tab)\n"
-                "• Mention me in a channel: I answer in the thread\n"
-                "• Type `/ircareers` and your question: only you see the answer"
-            )}},
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": (
+                        "Hi! I answer questions from medical students, residents and fellows about "
+                        "careers in interventional radiology (IR), from the Society of Interventional "
+                        "Radiology's information. I can't give medical advice."
+                    ),
+                },
+            },
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"*What I know about*\n{topics}"},
+            },
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": (
+                        "*How to ask*\n• Send me a direct message (the Messages tab)\n"
+                        "• Mention me in a channel: I answer in the thread\n"
+                        "• Type `/ircareers` and your question: only you see the answer"
+                    ),
+                },
+            },
         ],
     }

@@ -7,6 +7,7 @@ when REDIS_URL is set, as for the lock store; otherwise a table of the database
 (DATABASE_URL), whose primary key refuses a second claim. Claims expire after an hour,
 long after Slack's last retry (about five minutes after the first delivery).
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -2,6 +2,7 @@
 
 - `GET /widget.js`, `GET /widget.css`: the widget, embedded with one script tag.
 - `GET /demo/`, `GET /demo/<page>.html`: a demo site about IR careers that embeds it.
+- `GET /favicon.ico`, `GET /favicon.svg`: the site icon.
 - `POST /webhooks/web/webhook`: a message, as the REST channel (same checks and replies).
 
 Plain HTTP, no sockets or sticky sessions: any Rasa instance behind a load balancer can
@@ -14,6 +15,7 @@ which answers browsers' preflight requests (Rasa's CORS layer intercepts every O
 request before a channel sees it); this channel refuses a message from any other origin
 before it reaches the bot.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,8 +28,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.base import health
+from bot.channels.rest import SafeRestInput
 from bot.origins import allowed_origins, origin_allowed
-from bot.channels.rest import SafeRestInput, health
 
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
 DEMO_FILE = re.compile(r"^[a-z0-9-]+\.(html|css)$")
@@ -35,6 +38,7 @@ CONTENT_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".html": "text/html; charset=utf-8",
+    ".svg": "image/svg+xml",
 }
 # The demo pages load only what the bot serves: no third-party script can run on them.
 PAGE_POLICY = (
@@ -47,8 +51,10 @@ class WebChatInput(SafeRestInput):
     """The widget's channel; see the module docstring."""
 
     def __init__(self, origins: Optional[Iterable[str]] = None) -> None:
-        self.origins = frozenset(origins) if origins is not None else allowed_origins(
-            os.environ.get("WIDGET_ALLOWED_ORIGINS")
+        self.origins = (
+            frozenset(origins)
+            if origins is not None
+            else allowed_origins(os.environ.get("WIDGET_ALLOWED_ORIGINS"))
         )
 
     @classmethod
@@ -56,16 +62,14 @@ class WebChatInput(SafeRestInput):
         return "web"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebChatInput":
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> WebChatInput:
         listed = (credentials or {}).get("allowed_origins")
         return cls(allowed_origins(",".join(listed)) if listed else None)
 
     def url_prefix(self) -> Text:
         return "/"  # the widget lives at /widget.js, the webhook at /webhooks/web/webhook
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[None]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         web = Blueprint(f"web_widget_{type(self).__name__}", __name__)
 
         web.add_route(health, "/webhooks/web/", methods=["GET"])
@@ -73,7 +77,9 @@ class WebChatInput(SafeRestInput):
         @web.route("/webhooks/web/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if not origin_allowed(request.headers.get("origin"), request.host, self.origins):
-                return response.json({"error": "This origin may not use the assistant."}, status=403)
+                return response.json(
+                    {"error": "This origin may not use the assistant."}, status=403
+                )
             return await self.handle(request, on_new_message)
 
         @web.route("/widget.js", methods=["GET"])
@@ -83,6 +89,14 @@ class WebChatInput(SafeRestInput):
         @web.route("/widget.css", methods=["GET"])
         async def widget_css(request: Request) -> HTTPResponse:
             return static(WEB_ROOT / "widget.css", {})
+
+        @web.route("/favicon.ico", methods=["GET"])
+        async def favicon_ico(request: Request) -> HTTPResponse:
+            return static(WEB_ROOT / "favicon.svg", {})  # browsers accept an SVG here
+
+        @web.route("/favicon.svg", methods=["GET"])
+        async def favicon_svg(request: Request) -> HTTPResponse:
+            return static(WEB_ROOT / "favicon.svg", {})
 
         @web.route("/demo", methods=["GET"], strict_slashes=True, name="demo_bare")
         async def demo_bare(request: Request) -> HTTPResponse:

@@ -1,4 +1,5 @@
 """Schema changes through Alembic, callable from Python (the `bot db migrate` command)."""
+
 from __future__ import annotations
 
 from pathlib import Path

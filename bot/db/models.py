@@ -1,8 +1,10 @@
 """Database tables: what staff change without retraining (fees and events), the Slack
 events already answered, and the registry of trained models (which is released, by whom, why)."""
+
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -10,14 +12,14 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
-    JSON,
     String,
     Text,
     func,
 )
 from sqlalchemy.orm import declarative_base
+from sqlalchemy.orm.decl_api import DeclarativeMeta
 
-Base = declarative_base()
+Base: DeclarativeMeta = declarative_base()
 
 
 class MembershipCategory(Base):
@@ -92,7 +94,9 @@ class TrainedModel(Base):
     id = Column(Integer, primary_key=True)
     path = Column(Text, nullable=False, unique=True)
     fingerprint = Column(String(64), nullable=False)  # of config, domain, data (bot.training.model)
-    git_commit = Column(String(64), nullable=True)  # HEAD when trained; data may differ (dirty tree)
+    git_commit = Column(
+        String(64), nullable=True
+    )  # HEAD when trained; data may differ (dirty tree)
     created_at = Column(DateTime, nullable=False, server_default=func.now())
     status = Column(String(16), nullable=False, default="candidate")
     metrics = Column(JSON, nullable=True)  # held-out accuracy, macro F1, per-intent F1, predictions

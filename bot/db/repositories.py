@@ -3,6 +3,7 @@
 Methods are synchronous (the command line uses them directly); async callers run them in a
 worker thread (see `actions/db.py`) so database I/O never blocks an event loop.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,13 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from bot.db.models import Event, MembershipCategory
 from bot.db.records import CategoryRecord, EventRecord
 from bot.db.session import session_scope
+from bot.errors import BadInput
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_FEE = Decimal("100000")
-
-
-class ValidationError(ValueError):
-    """A value staff gave is not acceptable; the message says why and what to do."""
 
 
 def _category(row: MembershipCategory) -> CategoryRecord:
@@ -50,16 +48,21 @@ def parse_fee(value: Union[str, int, float, Decimal]) -> Decimal:
     try:
         amount = Decimal(str(value).strip().lstrip("$").replace(",", ""))
     except InvalidOperation:
-        raise ValidationError(f"'{value}' is not an amount. Give a number such as 50 or 49.99.")
+        raise BadInput(f"'{value}' is not an amount. Give a number such as 50 or 49.99.") from None
     if not amount.is_finite():
-        raise ValidationError(f"'{value}' is not an amount. Give a number such as 50 or 49.99.")
+        raise BadInput(f"'{value}' is not an amount. Give a number such as 50 or 49.99.")
     if amount < 0:
-        raise ValidationError(f"A fee cannot be negative (got {value}). Use 0 for free.")
+        raise BadInput(f"A fee cannot be negative (got {value}). Use 0 for free.")
     if amount > MAX_FEE:
-        raise ValidationError(f"{value} is more than {MAX_FEE}; check the amount.")
+        raise BadInput(f"{value} is more than {MAX_FEE}; check the amount.")
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(f"{value} has more than two decimal places.")
+        raise BadInput(f"{value} has more than two decimal places.")
     return amount.quantize(Decimal("0.01"))
+
+
+def canonical_slug(text: str) -> str:
+    """Ids are lower-case; staff may type them in any case ("Resident-In-Training")."""
+    return (text or "").strip().lower()
 
 
 class MembershipRepository:
@@ -74,6 +77,7 @@ class MembershipRepository:
             return [_category(row) for row in rows.scalars()]
 
     def get(self, slug: str) -> Optional[CategoryRecord]:
+        slug = canonical_slug(slug)
         with session_scope(self.url) as session:
             row = session.execute(
                 select(MembershipCategory).where(MembershipCategory.slug == slug)
@@ -82,18 +86,18 @@ class MembershipRepository:
 
     def set_fee(self, slug: str, amount: Union[str, Decimal, int, float]) -> CategoryRecord:
         """Change one category's annual fee; nothing changes when the input is bad."""
-        fee = parse_fee(amount)
+        fee, slug = parse_fee(amount), canonical_slug(slug)
         with session_scope(self.url) as session:
             row = session.execute(
                 select(MembershipCategory).where(MembershipCategory.slug == slug)
             ).scalar_one_or_none()
             if row is None:
                 known = ", ".join(
-                    session.execute(
-                        select(MembershipCategory.slug).order_by(MembershipCategory.id)
-                    ).scalars().all()
+                    session.execute(select(MembershipCategory.slug).order_by(MembershipCategory.id))
+                    .scalars()
+                    .all()
                 )
-                raise ValidationError(f"Unknown category '{slug}'. Known categories: {known}.")
+                raise BadInput(f"Unknown category '{slug}'. Known categories: {known}.")
             row.annual_fee_cents = to_cents(fee)
             session.flush()
             return _category(row)
@@ -113,6 +117,7 @@ class EventRepository:
             return [_event(row) for row in rows.scalars()]
 
     def get(self, slug: str) -> Optional[EventRecord]:
+        slug = canonical_slug(slug)
         with session_scope(self.url) as session:
             row = session.execute(select(Event).where(Event.slug == slug)).scalar_one_or_none()
             return _event(row) if row else None
@@ -133,26 +138,27 @@ class EventRepository:
         description: str = "",
     ) -> EventRecord:
         """Add an event after checking its values; a bad one is refused whole."""
+        slug = canonical_slug(slug)
         if not SLUG.match(slug or ""):
-            raise ValidationError(
+            raise BadInput(
                 f"'{slug}' is not a valid id: use lower-case letters, digits and hyphens, "
                 "e.g. sir-2027."
             )
         if not (name or "").strip():
-            raise ValidationError("An event needs a name.")
+            raise BadInput("An event needs a name.")
         if end_date and not start_date:
-            raise ValidationError("An end date needs a start date.")
+            raise BadInput("An end date needs a start date.")
         if start_date and end_date and end_date < start_date:
-            raise ValidationError(
+            raise BadInput(
                 f"The end date {end_date.isoformat()} is before the start date "
                 f"{start_date.isoformat()}."
             )
         if not start_date and not (recurrence or "").strip():
-            raise ValidationError(
+            raise BadInput(
                 "Give a start date, or say how the event recurs (e.g. --recurs 'every May')."
             )
         if link and not re.match(r"^https?://\S+$", link):
-            raise ValidationError(f"'{link}' is not a web address (http:// or https://).")
+            raise BadInput(f"'{link}' is not a web address (http:// or https://).")
         row = Event(
             slug=slug,
             name=name.strip(),
@@ -172,10 +178,11 @@ class EventRepository:
                 session.flush()
                 return _event(row)
         except IntegrityError:
-            raise ValidationError(f"An event with id '{slug}' already exists.")
+            raise BadInput(f"An event with id '{slug}' already exists.") from None
 
     def remove(self, slug: str) -> None:
+        slug = canonical_slug(slug)
         with session_scope(self.url) as session:
             result = session.execute(delete(Event).where(Event.slug == slug))
             if result.rowcount == 0:
-                raise ValidationError(f"No event with id '{slug}'. See `bot events list`.")
+                raise BadInput(f"No event with id '{slug}'. See `bot events list`.")

@@ -1,4 +1,5 @@
 """Seed the database from `seed.yml`, adding only what is missing (staff edits survive)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Engines and sessions: one engine per database URL, one short session per request."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager

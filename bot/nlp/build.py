@@ -4,18 +4,18 @@ No official spaCy model can be installed here, and nothing may be downloaded at 
 so the pipeline is made from files in the repository and spacy-lookups-data (an installed
 package). The lemma tables are saved inside the pipeline, so loading it needs nothing else.
 """
+
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 from bot import settings
 from bot.nlp.patterns import PATTERNS_FILE, spacy_patterns
 
 PIPELINE_NAME = "en_ir_careers"
-ENTITY_LABELS = ("membership_category", "pathway", "event")
 
 
 def source_fingerprint() -> str:
@@ -39,7 +39,7 @@ def build(target: Path | None = None, force: bool = False) -> Path:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()  # loads the lookup tables from spacy-lookups-data
-    ruler = nlp.add_pipe(
+    ruler: Any = nlp.add_pipe(
         "entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}
     )
     ruler.add_patterns(spacy_patterns())
@@ -52,7 +52,6 @@ def build(target: Path | None = None, force: bool = False) -> Path:
     tmp.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(tmp)
     (tmp / stamp.name).write_text(fingerprint + "\n")
-    (tmp / "patterns_count.json").write_text(json.dumps({"patterns": len(ruler.patterns)}))
     shutil.rmtree(target, ignore_errors=True)
     tmp.rename(target)  # swap in whole, so a running server never sees half a pipeline
     return target

@@ -3,6 +3,7 @@
 The ruler reports the text it matched ("PGY-3"); actions need the canonical value
 ("resident-in-training"). Both come from `patterns.yml`, so they cannot drift apart.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,7 +26,7 @@ def expand(phrase: str) -> Iterator[str]:
         return
     low, high = int(match.group(1)), int(match.group(2))
     for number in range(low, high + 1):
-        yield from expand(phrase[: match.start()] + str(number) + phrase[match.end():])
+        yield from expand(phrase[: match.start()] + str(number) + phrase[match.end() :])
 
 
 def _key(text: str) -> str:

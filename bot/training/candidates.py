@@ -4,6 +4,7 @@ Training stays fingerprinted (bot.training.model): nothing is trained when the d
 change. What is new is that every model staff may release is registered, with the data
 fingerprint and git commit it came from and its scores on the held-out questions.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -22,8 +23,11 @@ def git_commit(root: Path) -> Optional[str]:
     """HEAD of the git repository whose top is `root`; None without git or outside a repo."""
     try:
         result = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel", "HEAD"], cwd=root, capture_output=True,
-            text=True, timeout=10,
+            ["git", "rev-parse", "--show-toplevel", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -40,8 +44,9 @@ class Candidate:
     trained: bool  # False when an up-to-date model existed
 
 
-def register(project: Project, path: Path, registry: ModelRegistry,
-             fresh: bool = False) -> Candidate:
+def register(
+    project: Project, path: Path, registry: ModelRegistry, fresh: bool = False
+) -> Candidate:
     """Register an existing model file (if needed) and its held-out results."""
     fingerprint = models.fingerprint(models.training_sources(project.root))
     record = registry.find(path)
@@ -54,7 +59,9 @@ def register(project: Project, path: Path, registry: ModelRegistry,
 
 
 def train_candidate(
-    project: Project, registry: ModelRegistry, force: bool = False,
+    project: Project,
+    registry: ModelRegistry,
+    force: bool = False,
     progress: Callable[[str], None] = print,
 ) -> Candidate:
     """Train when the data changed (or `force`), then register and evaluate the model."""
@@ -63,10 +70,10 @@ def train_candidate(
         models.fingerprint(models.training_sources(project.root)), project.models_dir
     )
     existed = target.exists()
-    path = models.train(root=project.root, models_dir=project.models_dir, force=force,
-                        progress=progress)
+    path = models.train(
+        root=project.root, models_dir=project.models_dir, force=force, progress=progress
+    )
     trained = force or not existed
     progress(f"Evaluating {path.name} on the held-out questions ...")
     candidate = register(project, path, registry, fresh=trained)
     return Candidate(candidate.record, candidate.evaluation, trained)
-

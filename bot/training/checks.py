@@ -6,6 +6,7 @@ not notice what makes this assistant answer badly: an intent with too few exampl
 question nobody answers, two intents with nearly the same example, or a held-out test
 question that leaked into the training data (which makes the test meaningless).
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,6 +48,7 @@ class CheckReport:
 
 # --- Rasa's validator ---------------------------------------------------------------------
 
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -72,16 +74,19 @@ def _group_unused_responses(notes: List[str]) -> List[str]:
     unused = sorted(m.group(1) for m in map(UNUSED_RESPONSE.match, notes) if m)
     rest = [n for n in notes if not UNUSED_RESPONSE.match(n)]
     if unused:
-        rest.append("Responses in no rule or story (fine when a custom action sends them): "
-                    + ", ".join(unused) + ".")
+        rest.append(
+            "Responses in no rule or story (fine when a custom action sends them): "
+            + ", ".join(unused)
+            + "."
+        )
     return rest
 
 
 def rasa_checks(project: Project) -> Section:
     """Run each of Rasa's checks, keeping the warnings of failed ones as problems."""
-    from bot.rasa_logging import quiet_rasa
+    from bot.rasa_ext import prepare
 
-    quiet_rasa()
+    prepare()
     from rasa.shared.exceptions import RasaException
     from rasa.shared.importers.importer import TrainingDataImporter
     from rasa.validator import Validator
@@ -116,7 +121,8 @@ def rasa_checks(project: Project) -> Section:
                 warnings.simplefilter("always")
                 passed = check()
             messages = [
-                _plain(str(w.message)) for w in caught
+                _plain(str(w.message))
+                for w in caught
                 if issubclass(w.category, UserWarning) and not str(w.message).startswith(IRRELEVANT)
             ] + [_plain(m) for m in collect.messages]
             if passed:
@@ -134,6 +140,7 @@ def rasa_checks(project: Project) -> Section:
 
 # --- ours ---------------------------------------------------------------------------------
 
+
 def _intents(known: AssistantData) -> List[str]:
     return [i for i in known.intents if i not in DEFAULT_INTENTS]
 
@@ -145,10 +152,10 @@ def example_counts(known: AssistantData, minimum: int = MIN_EXAMPLES) -> Section
         if count < minimum:
             section.problems.append(
                 f"Intent '{intent}' has {count} example(s); it needs at least {minimum}. "
-                f"Add some with: bot examples add {intent} \"...\""
+                f'Add some with: bot examples add {intent} "..."'
             )
     if counts and not section.problems:
-        fewest = min(counts, key=counts.get)
+        fewest = min(counts, key=lambda intent: counts[intent])
         section.summary = f"ok (fewest: {fewest}, {counts[fewest]})"
     return section
 
@@ -168,8 +175,11 @@ def answers(known: AssistantData) -> Section:
                 section.problems.append(
                     f"Intent '{intent}' is answered by {action}, but domain.yml has no such response."
                 )
-            elif not action.startswith("utter_") and action not in known.actions \
-                    and not action.startswith("action_default"):
+            elif (
+                not action.startswith("utter_")
+                and action not in known.actions
+                and not action.startswith("action_default")
+            ):
                 section.problems.append(
                     f"Intent '{intent}' is answered by {action}, which domain.yml does not list."
                 )
@@ -188,7 +198,7 @@ def near_duplicate_examples(known: AssistantData) -> Section:
             continue
         same = "the same question" if a_key == b_key else "nearly the same question"
         section.problems.append(
-            f"\"{a_text}\" ({a_intent}) and \"{b_text}\" ({b_intent}) are {same} under two "
+            f'"{a_text}" ({a_intent}) and "{b_text}" ({b_intent}) are {same} under two '
             "intents; keep it in one, or reword one."
         )
     return section
@@ -203,7 +213,7 @@ def heldout_leaks(known: AssistantData, heldout_label: str) -> Section:
         owner = training.get(normalise(text))
         if owner:
             section.problems.append(
-                f"The held-out question \"{text}\" ({intent}) is also a training example of "
+                f'The held-out question "{text}" ({intent}) is also a training example of '
                 f"{owner}; remove it from the training data, or the test means nothing."
             )
     return section

@@ -7,6 +7,7 @@ the release gate refuses a candidate that is worse by more than the noise margin
 largest drop measured between equally good trainings (bot/training/noise.py; README,
 "For staff: retraining").
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -91,8 +92,10 @@ class Comparison:
         changes = [
             AnswerChange(text, expected, before, after)
             for text, expected, before, after in zip(
-                self.candidate.texts, self.candidate.expected,
-                self.released.predicted, self.candidate.predicted,
+                self.candidate.texts,
+                self.candidate.expected,
+                self.released.predicted,
+                self.candidate.predicted,
             )
             if before != after
         ]
@@ -101,6 +104,7 @@ class Comparison:
 
     def new_confusions(self, top: int = 5) -> List[Confusion]:
         """Mix-ups (expected X, answered as Y) the candidate makes more often than before."""
+
         def pairs(evaluation: Evaluation) -> Counter:
             return Counter(
                 (e, p) for e, p in zip(evaluation.expected, evaluation.predicted) if e != p
@@ -146,7 +150,10 @@ def _signed_points(delta: float) -> str:
 
 
 def format_comparison(
-    comparison: Comparison, candidate_label: str, released_label: str, heldout_label: str,
+    comparison: Comparison,
+    candidate_label: str,
+    released_label: str,
+    heldout_label: str,
     limit: int = 25,
 ) -> str:
     """The comparison in plain words, for staff deciding whether to release."""
@@ -163,14 +170,18 @@ def format_comparison(
     ]
     changes = comparison.intent_changes()
     if changes:
-        lines.append("Intents whose F1 changed (1.00: all its questions answered right, "
-                     "and no other question taken for it):")
+        lines.append(
+            "Intents whose F1 changed (1.00: all its questions answered right, "
+            "and no other question taken for it):"
+        )
         for change in changes:
             verdict = "better" if change.delta > 0 else "worse"
             if -change.delta > comparison.noise_f1 + EPSILON:
                 verdict = "WORSE, beyond the noise margin"
-            lines.append(f"  {change.intent:<28} {change.before:.2f} -> {change.after:.2f}  "
-                         f"({change.delta:+.2f}, {verdict})")
+            lines.append(
+                f"  {change.intent:<28} {change.before:.2f} -> {change.after:.2f}  "
+                f"({change.delta:+.2f}, {verdict})"
+            )
     else:
         lines.append("No intent's F1 changed.")
     lines.append("")
@@ -183,7 +194,7 @@ def format_comparison(
         )
         for answer in answers[:limit]:
             lines.append(
-                f"  {answer.kind:<7} \"{answer.text}\": {answer.before} -> {answer.after}"
+                f'  {answer.kind:<7} "{answer.text}": {answer.before} -> {answer.after}'
                 + ("" if answer.kind == "fixed" else f" (should be {answer.expected})")
             )
         if len(answers) > limit:
@@ -214,7 +225,8 @@ def format_verdict(comparison: Comparison, candidate_ref: str) -> Tuple[bool, st
             f"margin. Release it with: bot release {candidate_ref}"
         )
     return False, (
-        "Verdict: the candidate is WORSE than the released model: " + "; ".join(problems)
+        "Verdict: the candidate is WORSE than the released model: "
+        + "; ".join(problems)
         + ". Fix the training data (bot check) and train again, or release anyway with "
-        f"bot release {candidate_ref} --force --reason \"...\"."
+        f'bot release {candidate_ref} --force --reason "...".'
     )

@@ -3,6 +3,7 @@
 Read as plain YAML (no Rasa import), so staff commands answer at once; `bot check` runs
 Rasa's own validator on top.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

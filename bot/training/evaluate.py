@@ -4,6 +4,7 @@ The held-out questions in tests/nlu/heldout.yml are never used for training. A p
 counts as the classifier's top intent; questions sent to the low-confidence fallback are
 counted separately, because the user then gets topic buttons rather than a wrong answer.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -13,9 +14,9 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from bot import settings
+from bot.rasa_ext import NLU_FALLBACK
 
-HELDOUT = settings.PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
-FALLBACK = "nlu_fallback"
+HELDOUT = settings.PROJECT_ROOT / settings.HELDOUT_FILE
 
 
 @dataclass
@@ -40,11 +41,7 @@ class Evaluation:
         return sum(self.fell_back) / len(self.fell_back) if self.fell_back else 0.0
 
     def errors(self) -> List[Tuple[str, str, str]]:
-        return [
-            (t, e, p)
-            for t, e, p in zip(self.texts, self.expected, self.predicted)
-            if e != p
-        ]
+        return [(t, e, p) for t, e, p in zip(self.texts, self.expected, self.predicted) if e != p]
 
 
 def load_heldout(path: Path = HELDOUT) -> List[Tuple[str, str]]:
@@ -63,19 +60,19 @@ async def _parse_all(model: Path, texts: List[str]) -> List[dict]:
 
 def top_intent(parsed: dict) -> Tuple[str, bool]:
     """(the classifier's best intent, whether the fallback took over)."""
-    name = (parsed.get("intent") or {}).get("name")
-    if name != FALLBACK:
+    name = str((parsed.get("intent") or {}).get("name"))
+    if name != NLU_FALLBACK:
         return name, False
-    ranking = [r for r in parsed.get("intent_ranking", []) if r.get("name") != FALLBACK]
-    return (ranking[0]["name"] if ranking else FALLBACK), True
+    ranking = [r for r in parsed.get("intent_ranking", []) if r.get("name") != NLU_FALLBACK]
+    return (ranking[0]["name"] if ranking else NLU_FALLBACK), True
 
 
 def evaluate(model: Path, path: Path = HELDOUT) -> Evaluation:
     from sklearn.metrics import classification_report
 
-    from bot.rasa_logging import quiet_rasa
+    from bot.rasa_ext import prepare
 
-    quiet_rasa()
+    prepare()
     os.chdir(settings.PROJECT_ROOT)  # config.yml names the spaCy pipeline relative to it
     examples = load_heldout(path)
     texts = [t for t, _ in examples]
@@ -116,8 +113,12 @@ def format_report(evaluation: Evaluation) -> str:
     return "\n".join(lines)
 
 
-def main(model: Optional[str] = None, root: Optional[Path] = None,
-         models_dir: Optional[Path] = None, heldout: Path = HELDOUT) -> int:
+def main(
+    model: Optional[str] = None,
+    root: Optional[Path] = None,
+    models_dir: Optional[Path] = None,
+    heldout: Path = HELDOUT,
+) -> int:
     """`make evaluate`: the report of `model` (default: the current data's model, trained if
     needed) on `heldout`."""
     from bot.training.model import train

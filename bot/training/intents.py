@@ -4,6 +4,7 @@ Rasa would happily train on a clashing name or an example filed under two intent
 a worse model would show it. Here every input is checked first, with a message that says
 what to change; files are written only when everything is acceptable (see yamlfile).
 """
+
 from __future__ import annotations
 
 import re
@@ -11,14 +12,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
-from bot.db.repositories import ValidationError
+from bot.errors import BadInput, StaffError
 from bot.training import data as assistant_data
 from bot.training.data import AssistantData
 from bot.training.project import Project
 from bot.training.text import normalise
 from bot.training.yamlfile import (
-    YamlFile, append, example_block, extend_example_block, long_text, mapping, read_plain,
-    sequence, write_all,
+    YamlFile,
+    append,
+    example_block,
+    extend_example_block,
+    long_text,
+    mapping,
+    read_plain,
+    sequence,
+    write_all,
 )
 
 MIN_EXAMPLES = 10
@@ -29,7 +37,7 @@ TOPIC = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # refusing a name needs no Rasa import.
 RESERVED = {"restart", "back", "out_of_scope", "session_start", "nlu_fallback"}
 NEW_TOPIC_HEADER = (
-    "# Questions added by staff with `bot intent add` (README: \"For staff: retraining\").\n"
+    '# Questions added by staff with `bot intent add` (README: "For staff: retraining").\n'
     'version: "3.1"\n'
     "nlu: []\n"
 )
@@ -46,17 +54,19 @@ class Change:
 
 def check_name(name: str, known: AssistantData) -> None:
     if not NAME.match(name or ""):
-        raise ValidationError(
+        raise BadInput(
             f"'{name}' is not a valid intent name: use lower-case letters, digits and "
             "underscores, starting with a letter, e.g. visa_support."
         )
     if name in known.intents or name in known.examples:
-        raise ValidationError(f"There is already an intent '{name}'. To add examples to it: "
-                              f"bot examples add {name} \"...\"")
+        raise BadInput(
+            f"There is already an intent '{name}'. To add examples to it: "
+            f'bot examples add {name} "..."'
+        )
     if name in RESERVED:
-        raise ValidationError(f"'{name}' is a name Rasa reserves for itself; choose another.")
+        raise BadInput(f"'{name}' is a name Rasa reserves for itself; choose another.")
     if f"utter_{name}" in known.responses:
-        raise ValidationError(f"The domain already has a response utter_{name}; choose another name.")
+        raise BadInput(f"The domain already has a response utter_{name}; choose another name.")
 
 
 def clean_examples(texts: Sequence[Any], intent: str, known: AssistantData) -> List[str]:
@@ -67,29 +77,29 @@ def clean_examples(texts: Sequence[Any], intent: str, known: AssistantData) -> L
     heldout = known.heldout_questions()
     for raw in texts:
         if not isinstance(raw, str):
-            raise ValidationError(f"Examples must be text; got {raw!r}.")
+            raise BadInput(f"Examples must be text; got {raw!r}.")
         text = " ".join(raw.split())
         if not text:
             continue
         key = normalise(text)
         if not key:
-            raise ValidationError(f"'{text}' has no letters or digits; it cannot be an example.")
+            raise BadInput(f"'{text}' has no letters or digits; it cannot be an example.")
         if text.startswith("/"):
-            raise ValidationError(f"'{text}' starts with '/', which Rasa reads as a button payload.")
+            raise BadInput(f"'{text}' starts with '/', which Rasa reads as a button payload.")
         if len(text) > MAX_EXAMPLE_LENGTH:
-            raise ValidationError(f"'{text[:40]}...' is longer than {MAX_EXAMPLE_LENGTH} characters.")
+            raise BadInput(f"'{text[:40]}...' is longer than {MAX_EXAMPLE_LENGTH} characters.")
         if key in seen:
-            raise ValidationError(f"'{text}' is given twice (case and punctuation are ignored).")
+            raise BadInput(f"'{text}' is given twice (case and punctuation are ignored).")
         owner = existing.get(key)
         if owner == intent:
-            raise ValidationError(f"'{text}' is already an example of '{intent}'.")
+            raise BadInput(f"'{text}' is already an example of '{intent}'.")
         if owner:
-            raise ValidationError(
+            raise BadInput(
                 f"'{text}' is already an example of intent '{owner}'; one question cannot "
                 "train two intents."
             )
         if key in heldout:
-            raise ValidationError(
+            raise BadInput(
                 f"'{text}' is a held-out test question (tests/nlu/heldout.yml); training on it "
                 "would make the test meaningless. Write it differently."
             )
@@ -100,7 +110,7 @@ def clean_examples(texts: Sequence[Any], intent: str, known: AssistantData) -> L
 
 def _topic_file(project: Project, topic: str) -> YamlFile:
     if not TOPIC.match(topic or ""):
-        raise ValidationError(
+        raise BadInput(
             f"'{topic}' is not a valid topic: use lower-case letters, digits and underscores "
             f"(existing topics: {', '.join(p.stem for p in project.nlu_files())})."
         )
@@ -124,32 +134,40 @@ def add_intent(
     check_name(name, known)
     cleaned = clean_examples(examples, name, known)
     if len(cleaned) < MIN_EXAMPLES:
-        raise ValidationError(
+        raise BadInput(
             f"An intent needs at least {MIN_EXAMPLES} different examples; got {len(cleaned)}. "
             "Add more ways people ask the question."
         )
     answer = (answer or "").strip() if isinstance(answer, str) else ""
     if not answer:
-        raise ValidationError("The answer is empty: write what the assistant should reply.")
+        raise BadInput("The answer is empty: write what the assistant should reply.")
     nlu = _topic_file(project, topic)
     domain = YamlFile.load(project.domain)
     rules = YamlFile.load(project.rules)
     if not isinstance(nlu.doc.get("nlu"), list):
-        raise ValidationError(f"{project.show(nlu.path)} has no `nlu:` list; fix it by hand first.")
+        raise StaffError(f"{project.show(nlu.path)} has no `nlu:` list; fix it by hand first.")
     for section in ("intents", "responses"):
         if domain.doc.get(section) is None:
-            raise ValidationError(f"domain.yml has no `{section}:` section; fix it by hand first.")
+            raise StaffError(f"domain.yml has no `{section}:` section; fix it by hand first.")
     if not isinstance(rules.doc.get("rules"), list):
-        raise ValidationError("data/rules.yml has no `rules:` list; fix it by hand first.")
+        raise StaffError("data/rules.yml has no `rules:` list; fix it by hand first.")
 
     append(nlu, nlu.doc["nlu"], mapping(("intent", name), ("examples", example_block(cleaned))))
     append(domain, domain.doc["intents"], name)
-    append(domain, domain.doc["responses"], f"utter_{name}",
-           sequence(mapping(("text", long_text(answer)))))
-    append(rules, rules.doc["rules"], mapping(
-        ("rule", f"answer {name}"),
-        ("steps", sequence(mapping(("intent", name)), mapping(("action", f"utter_{name}")))),
-    ))
+    append(
+        domain,
+        domain.doc["responses"],
+        f"utter_{name}",
+        sequence(mapping(("text", long_text(answer)))),
+    )
+    append(
+        rules,
+        rules.doc["rules"],
+        mapping(
+            ("rule", f"answer {name}"),
+            ("steps", sequence(mapping(("intent", name)), mapping(("action", f"utter_{name}")))),
+        ),
+    )
     return Change(name, cleaned, write_all([nlu, domain, rules]))
 
 
@@ -157,29 +175,30 @@ def add_examples(project: Project, intent: str, examples: Sequence[Any]) -> Chan
     """Add examples to an existing intent, in the NLU file that defines it."""
     known = assistant_data.load(project)
     if intent not in known.examples or intent not in known.intents:
-        raise ValidationError(
+        raise BadInput(
             f"Unknown intent '{intent}'. Known intents: {', '.join(sorted(known.examples))}."
         )
     cleaned = clean_examples(examples, intent, known)
     if not cleaned:
-        raise ValidationError("No example given.")
+        raise BadInput("No example given.")
     nlu = YamlFile.load(known.files[intent])
-    block = next(item for item in nlu.doc["nlu"]
-                 if isinstance(item, dict) and item.get("intent") == intent)
-    block["examples"] = extend_example_block(block.get("examples"), cleaned)
+    block = next(
+        item for item in nlu.doc["nlu"] if isinstance(item, dict) and item.get("intent") == intent
+    )
+    block["examples"] = extend_example_block(block.get("examples") or "", cleaned)
     return Change(intent, cleaned, write_all([nlu]))
 
 
 def read_intent_file(path: Path) -> tuple[List[Any], str]:
     """(examples, answer) from a staff-written YAML file: `examples:` list, `answer:` text."""
     if not path.is_file():
-        raise ValidationError(f"No such file: {path}.")
+        raise BadInput(f"No such file: {path}.")
     content = read_plain(path)
     if not isinstance(content, dict) or not isinstance(content.get("examples"), list):
-        raise ValidationError(
+        raise BadInput(
             f"{path.name} needs `examples:` (a list of questions) and `answer:` (the reply text)."
         )
     answer = content.get("answer")
     if not isinstance(answer, str):
-        raise ValidationError(f"{path.name} needs `answer:` with the reply text.")
+        raise BadInput(f"{path.name} needs `answer:` with the reply text.")
     return content["examples"], answer

@@ -5,13 +5,14 @@ Loading a model and parsing every held-out question takes a while; the release g
 The results are stored with a fingerprint of the held-out file, and recomputed only when
 that file changed.
 """
+
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-from bot.db.repositories import ValidationError
+from bot.errors import StaffError
 from bot.training.evaluate import Evaluation, evaluate
 from bot.training.registry import ModelRecord, ModelRegistry
 
@@ -23,7 +24,9 @@ def heldout_fingerprint(path: Path) -> str:
 
 
 def per_intent_f1(evaluation: Evaluation) -> Dict[str, float]:
-    return {k: round(v["f1-score"], 4) for k, v in evaluation.report.items() if k not in NOT_INTENTS}
+    return {
+        k: round(v["f1-score"], 4) for k, v in evaluation.report.items() if k not in NOT_INTENTS
+    }
 
 
 def to_metrics(evaluation: Evaluation, heldout: Path) -> Dict[str, Any]:
@@ -45,8 +48,10 @@ def from_metrics(metrics: Dict[str, Any]) -> Evaluation:
     from sklearn.metrics import classification_report
 
     evaluation = Evaluation(
-        texts=list(metrics["texts"]), expected=list(metrics["expected"]),
-        predicted=list(metrics["predicted"]), fell_back=list(metrics["fell_back"]),
+        texts=list(metrics["texts"]),
+        expected=list(metrics["expected"]),
+        predicted=list(metrics["predicted"]),
+        fell_back=list(metrics["fell_back"]),
     )
     evaluation.report = classification_report(
         evaluation.expected, evaluation.predicted, output_dict=True, zero_division=0
@@ -66,7 +71,7 @@ def evaluation_for(record: ModelRecord, heldout: Path, registry: ModelRegistry) 
     result = cached(record, heldout)
     if result is None:
         if not Path(record.path).exists():
-            raise ValidationError(f"The file of model {record.label} is missing: {record.path}.")
+            raise StaffError(f"The file of model {record.label} is missing: {record.path}.")
         result = evaluate(Path(record.path), heldout)
         registry.set_metrics(record.id, to_metrics(result, heldout))
     return result

@@ -3,13 +3,12 @@
 A model is reused while config, domain, training data and the spaCy pipeline's sources are
 unchanged, so `make run` and the test session train once per change, not on every start.
 """
+
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import subprocess
-import sys
 import time
 from collections import deque
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Callable, Deque, Iterable, List, Optional
 
 from bot import settings
 from bot.nlp import build as spacy_build
+from bot.rasa_ext.process import rasa_command, rasa_env
 
 MODEL_PREFIX = "ir-careers-"
 # Rasa logs (INFO) when each component of the pipeline and each policy starts training, or
@@ -47,24 +47,6 @@ def model_path(fp: str, models_dir: Optional[Path] = None, prefix: str = MODEL_P
     return (models_dir or settings.models_dir()) / f"{prefix}{fp}.tar.gz"
 
 
-def rasa_env() -> dict:
-    """Environment for Rasa processes: no telemetry (nothing leaves the machine)."""
-    env = dict(os.environ)
-    env["RASA_TELEMETRY_ENABLED"] = "false"
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-    # Libraries' deprecation notices are noise for someone running the bot.
-    env.setdefault(
-        "PYTHONWARNINGS",
-        "ignore::DeprecationWarning,ignore::PendingDeprecationWarning,ignore::FutureWarning",
-    )
-    return env
-
-
-def rasa_bin() -> str:
-    return str(Path(sys.executable).with_name("rasa"))
-
-
 def _arg(path: Path) -> str:
     """A path as Rasa is given it: relative to the project root when inside it."""
     inside = path.is_relative_to(settings.PROJECT_ROOT)
@@ -82,17 +64,24 @@ def _run_rasa_train(command: List[str], progress: Callable[[str], None]) -> int:
     env = rasa_env()
     env["LOG_LEVEL"] = "INFO"  # the lines parsed here (an in-process quiet_rasa() lowers it)
     process = subprocess.Popen(
-        command, cwd=settings.PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, bufsize=1,
+        command,
+        cwd=settings.PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
     )
     assert process.stdout is not None
     progress("     0 s  reading the data and planning the training")
     for line in process.stdout:
         tail.append(line.rstrip())
         trained, cached = COMPONENT_STARTED.search(line), COMPONENT_CACHED.search(line)
+        if trained:
+            what = f"training {trained.group(1)}"
+        elif cached:
+            what = f"{cached.group(1)}: unchanged, reused"
         if trained or cached:
-            what = (f"training {trained.group(1)}" if trained
-                    else f"{cached.group(1)}: unchanged, reused")  # type: ignore[union-attr]
             progress(f"  {time.monotonic() - started:4.0f} s  {what}")
     returncode = process.wait()
     if returncode != 0:
@@ -121,24 +110,39 @@ def train(
     target = model_path(fp, models_dir, prefix)
     if target.exists() and not force:
         if not quiet:
-            print(f"Model up to date: {target.relative_to(root) if target.is_relative_to(root) else target}")
+            print(
+                f"Model up to date: {target.relative_to(root) if target.is_relative_to(root) else target}"
+            )
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     if not quiet:
-        print(f"Training a model ({config}, fingerprint {fp}); this takes about a minute ...", flush=True)
+        print(
+            f"Training a model ({config}, fingerprint {fp}); this takes about a minute ...",
+            flush=True,
+        )
     started = time.monotonic()
-    command = [
-        rasa_bin(), "train",
-        "--config", _arg(root / config), "--domain", _arg(root / "domain.yml"),
-        "--data", _arg(root / "data"),
-        "--out", str(target.parent), "--fixed-model-name", target.name[: -len(".tar.gz")],
-    ]
+    command = rasa_command(
+        "train",
+        "--config",
+        _arg(root / config),
+        "--domain",
+        _arg(root / "domain.yml"),
+        "--data",
+        _arg(root / "data"),
+        "--out",
+        str(target.parent),
+        "--fixed-model-name",
+        target.name[: -len(".tar.gz")],
+    )
     if progress and not quiet:
         returncode = _run_rasa_train(command, progress)
     else:
         returncode = subprocess.run(
-            command, cwd=settings.PROJECT_ROOT, env=rasa_env(),
-            stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.STDOUT if quiet else None,
+            command,
+            cwd=settings.PROJECT_ROOT,
+            env=rasa_env(),
+            stdout=subprocess.DEVNULL if quiet else None,
+            stderr=subprocess.STDOUT if quiet else None,
         ).returncode
     if returncode != 0 or not target.exists():
         raise RuntimeError(f"Training failed (exit {returncode}): {' '.join(command)}")

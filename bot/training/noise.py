@@ -11,6 +11,7 @@ drop seen between two such runs is the margin below which a candidate is not cal
 
     python -m bot.training.noise [--runs 3]     # trains 2 x runs models, one at a time
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,6 +31,7 @@ from bot.training.evaluate import evaluate
 from bot.training.metrics import per_intent_f1
 from bot.training.model import train
 from bot.training.project import Project
+
 
 @dataclass
 class Run:
@@ -70,8 +72,13 @@ def one_run(label: str, seed: int, keep: float, shuffle: bool, work: Path) -> Ru
     copy = Project.default().copy_to(work / label)
     wait_for_other_trainings()
     perturb(copy, seed, keep, shuffle)
-    model = train(root=copy.root, models_dir=work / "models", prefix=f"noise-{label}-",
-                  force=True, progress=print)
+    model = train(
+        root=copy.root,
+        models_dir=work / "models",
+        prefix=f"noise-{label}-",
+        force=True,
+        progress=print,
+    )
     result = evaluate(model, copy.heldout)
     return Run(label, result.accuracy, result.macro_f1, per_intent_f1(result))
 
@@ -96,7 +103,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bot-noise-") as tmp:
         work = Path(tmp)
         seeded = [one_run(f"seed{i}", i, 1.0, True, work) for i in range(1, args.runs + 1)]
-        sampled = [one_run(f"sample{i}", 100 + i, 0.9, False, work) for i in range(1, args.runs + 1)]
+        sampled = [
+            one_run(f"sample{i}", 100 + i, 0.9, False, work) for i in range(1, args.runs + 1)
+        ]
     for name, runs in (("random_state + example order", seeded), ("90% subsamples", sampled)):
         accuracy, f1, drops = largest_drops(runs)
         print(f"\n{name}:")

@@ -3,6 +3,7 @@
 Every retraining function takes a Project instead of assuming this checkout, so tests (and
 one day a web page working on a staging copy) never touch the real data files.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -18,23 +19,22 @@ class Project:
     """The files of one assistant, all under `root`."""
 
     root: Path
-    models_dir_override: Optional[Path] = None
 
     @classmethod
-    def default(cls) -> "Project":
+    def default(cls) -> Project:
         """This checkout (models in BOT_MODELS_DIR or models/)."""
         return cls(settings.PROJECT_ROOT)
 
     @classmethod
-    def at(cls, root: Optional[Path]) -> "Project":
+    def at(cls, root: Optional[Path]) -> Project:
         """The project at `root`, or this checkout when `root` is None."""
         if root is None:
             return cls.default()
         root = Path(root).resolve()
         if not (root / "domain.yml").is_file() or not (root / "data").is_dir():
-            from bot.db.repositories import ValidationError
+            from bot.errors import BadInput
 
-            raise ValidationError(f"{root} is not an assistant project (no domain.yml and data/).")
+            raise BadInput(f"{root} is not an assistant project (no domain.yml and data/).")
         return cls(root)
 
     @property
@@ -63,12 +63,10 @@ class Project:
 
     @property
     def heldout(self) -> Path:
-        return self.root / "tests" / "nlu" / "heldout.yml"
+        return self.root / settings.HELDOUT_FILE
 
     @property
     def models_dir(self) -> Path:
-        if self.models_dir_override:
-            return self.models_dir_override
         if self.root == settings.PROJECT_ROOT:
             return settings.models_dir()
         return self.root / "models"
@@ -80,7 +78,7 @@ class Project:
         """A path as staff should read it: relative to the project root when inside it."""
         return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
 
-    def copy_to(self, target: Path) -> "Project":
+    def copy_to(self, target: Path) -> Project:
         """Copy what training and evaluation read (config, domain, data, held-out set)."""
         target = Path(target).resolve()
         target.mkdir(parents=True, exist_ok=True)
@@ -88,5 +86,5 @@ class Project:
         shutil.copy2(self.domain, target / "domain.yml")
         shutil.copytree(self.data, target / "data", dirs_exist_ok=True)
         (target / "tests" / "nlu").mkdir(parents=True, exist_ok=True)
-        shutil.copy2(self.heldout, target / "tests" / "nlu" / "heldout.yml")
+        shutil.copy2(self.heldout, target / settings.HELDOUT_FILE)
         return Project(target)

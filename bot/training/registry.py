@@ -5,6 +5,7 @@ users; the registry does, and its release history is what `bot rollback` walks b
 Every method opens its own session (as bot.db.repositories do), so a web page can call
 them too.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -15,8 +16,8 @@ from typing import Any, Dict, List, Optional, Tuple
 from sqlalchemy import select
 
 from bot.db.models import ModelRelease, TrainedModel
-from bot.db.repositories import ValidationError
 from bot.db.session import session_scope
+from bot.errors import BadInput, StaffError
 
 CANDIDATE, RELEASED, RETIRED = "candidate", "released", "retired"
 
@@ -106,7 +107,10 @@ class ModelRegistry:
             return _record(row) if row else None
 
     def add(
-        self, path: Path, fingerprint: str, git_commit: Optional[str],
+        self,
+        path: Path,
+        fingerprint: str,
+        git_commit: Optional[str],
         metrics: Optional[Dict[str, Any]] = None,
     ) -> ModelRecord:
         """Register a trained model as a candidate (or return it if already registered)."""
@@ -115,8 +119,12 @@ class ModelRegistry:
             return existing
         with session_scope(self.url) as session:
             row = TrainedModel(
-                path=str(Path(path).resolve()), fingerprint=fingerprint, git_commit=git_commit,
-                created_at=now(), status=CANDIDATE, metrics=metrics,
+                path=str(Path(path).resolve()),
+                fingerprint=fingerprint,
+                git_commit=git_commit,
+                created_at=now(),
+                status=CANDIDATE,
+                metrics=metrics,
             )
             session.add(row)
             session.flush()
@@ -139,8 +147,10 @@ class ModelRegistry:
     def newest_candidate(self) -> Optional[ModelRecord]:
         with session_scope(self.url) as session:
             row = session.execute(
-                select(TrainedModel).where(TrainedModel.status == CANDIDATE)
-                .order_by(TrainedModel.id.desc()).limit(1)
+                select(TrainedModel)
+                .where(TrainedModel.status == CANDIDATE)
+                .order_by(TrainedModel.id.desc())
+                .limit(1)
             ).scalar_one_or_none()
             return _record(row) if row else None
 
@@ -149,7 +159,7 @@ class ModelRegistry:
         if ref is None:
             candidate = self.newest_candidate()
             if candidate is None:
-                raise ValidationError("There is no candidate model: run `bot train` first.")
+                raise BadInput("There is no candidate model: run `bot train` first.")
             return candidate
         text = ref.strip().lstrip("#")
         if text.isdigit():
@@ -163,7 +173,7 @@ class ModelRegistry:
             named = [m for m in self.list() if m.name == Path(text).name]
             if len(named) == 1:
                 return named[0]
-        raise ValidationError(f"No model '{ref}' in the registry. See `bot models`.")
+        raise BadInput(f"No model '{ref}' in the registry. See `bot models`.")
 
     def history(self) -> List[ReleaseRecord]:
         with session_scope(self.url) as session:
@@ -174,8 +184,9 @@ class ModelRegistry:
         """(the released model, the one released before it); refused when there is none."""
         stack = release_stack(self.history())
         if len(stack) < 2:
-            raise ValidationError(
-                "There is no earlier release to return to." if stack
+            raise StaffError(
+                "There is no earlier release to return to."
+                if stack
                 else "No model has been released yet, so there is nothing to roll back."
             )
         current, previous = self.get(stack[-1]), self.get(stack[-2])
@@ -196,7 +207,15 @@ class ModelRegistry:
             row.released_at = now()
             row.released_by = by
             row.reason = reason
-            session.add(ModelRelease(model_id=model_id, action=action, at=row.released_at,
-                                     by=by, reason=reason, forced=forced))
+            session.add(
+                ModelRelease(
+                    model_id=model_id,
+                    action=action,
+                    at=row.released_at,
+                    by=by,
+                    reason=reason,
+                    forced=forced,
+                )
+            )
             session.flush()
             return _record(row)

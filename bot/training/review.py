@@ -6,6 +6,7 @@ one line with a count, so staff see first what matters most. Each can be assigne
 intent (it becomes a training example), marked out of scope, or skipped; assigned ones
 leave the inbox, because questions already in the training data are not listed.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,13 +20,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot import settings
-from bot.db.repositories import ValidationError
+from bot.errors import StaffError
+from bot.rasa_ext import NLU_FALLBACK
 from bot.training import data as assistant_data
 from bot.training.intents import Change, add_examples
 from bot.training.project import Project
 from bot.training.text import normalise
 
-FALLBACK = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
 THRESHOLD = 0.5
 DAYS = 30
@@ -34,7 +35,8 @@ MAX_ROWS = 20000  # newest user messages read; an inbox is for the recent past
 # Rasa's SQLTrackerStore table (rasa/core/tracker_store.py, SQLEvent), read-only here.
 _metadata = MetaData()
 EVENTS = Table(
-    "events", _metadata,
+    "events",
+    _metadata,
     Column("id", Integer, primary_key=True),
     Column("sender_id", String(255)),
     Column("type_name", String(255)),
@@ -58,18 +60,20 @@ class InboxItem:
     def line(self, number: int) -> str:
         times = "once" if self.count == 1 else f"{self.count} times"
         guess = f"best guess {self.guess} ({self.confidence:.2f})" if self.guess else "no guess"
-        return (f"{number:>3}. \"{self.text}\" asked {times}, last {self.last_seen:%Y-%m-%d %H:%M} "
-                f"UTC; {guess}")
+        return (
+            f'{number:>3}. "{self.text}" asked {times}, last {self.last_seen:%Y-%m-%d %H:%M} '
+            f"UTC; {guess}"
+        )
 
 
 def best_guess(data: Dict) -> Tuple[Optional[str], float, bool]:
     """(best non-fallback intent, its confidence, whether the fallback answered)."""
     parse = data.get("parse_data") or {}
     intent = parse.get("intent") or {}
-    fell_back = intent.get("name") == FALLBACK
+    fell_back = intent.get("name") == NLU_FALLBACK
     if not fell_back and intent.get("name"):
         return intent["name"], float(intent.get("confidence") or 0.0), False
-    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK]
+    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != NLU_FALLBACK]
     if ranking:
         return ranking[0]["name"], float(ranking[0].get("confidence") or 0.0), fell_back
     return None, 0.0, fell_back
@@ -78,29 +82,36 @@ def best_guess(data: Dict) -> Tuple[Optional[str], float, bool]:
 def _rows(url: str, since: datetime) -> List[Tuple[float, str]]:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").exists():
-        raise ValidationError(
+        raise StaffError(
             f"No conversations yet: the tracker store {parsed.database} does not exist "
             "(TRACKER_STORE_URL)."
         )
     engine = create_engine(url, future=True)
     try:
         with engine.connect() as connection:
-            return list(connection.execute(
-                select(EVENTS.c.timestamp, EVENTS.c.data)
-                .where(EVENTS.c.type_name == "user", EVENTS.c.timestamp >= since.timestamp())
-                .order_by(EVENTS.c.timestamp.desc()).limit(MAX_ROWS)
-            ))
+            return list(
+                connection.execute(
+                    select(EVENTS.c.timestamp, EVENTS.c.data)
+                    .where(EVENTS.c.type_name == "user", EVENTS.c.timestamp >= since.timestamp())
+                    .order_by(EVENTS.c.timestamp.desc())
+                    .limit(MAX_ROWS)
+                )
+            )
     except (OperationalError, ProgrammingError) as error:
         safe = parsed.render_as_string(hide_password=True)
-        raise ValidationError(f"Cannot read conversations from {safe}: "
-                              f"{str(error.orig).strip().splitlines()[0]}.")
+        raise StaffError(
+            f"Cannot read conversations from {safe}: {str(error.orig).strip().splitlines()[0]}."
+        ) from error
     finally:
         engine.dispose()
 
 
 def inbox(
-    project: Project, url: Optional[str] = None, threshold: float = THRESHOLD,
-    days: int = DAYS, now: Optional[datetime] = None,
+    project: Project,
+    url: Optional[str] = None,
+    threshold: float = THRESHOLD,
+    days: int = DAYS,
+    now: Optional[datetime] = None,
 ) -> List[InboxItem]:
     """Unsure-about questions, grouped and counted, most asked first."""
     now = now or datetime.now(timezone.utc)
@@ -124,9 +135,12 @@ def inbox(
         groups.setdefault(key, []).append((timestamp, text, guess, confidence, fell_back))
     items = [
         InboxItem(
-            text=entries[0][1], key=key, count=len(entries),
+            text=entries[0][1],
+            key=key,
+            count=len(entries),
             last_seen=datetime.fromtimestamp(entries[0][0], timezone.utc),
-            guess=entries[0][2], confidence=entries[0][3],
+            guess=entries[0][2],
+            confidence=entries[0][3],
             fell_back=sum(1 for e in entries if e[4]),
         )
         for key, entries in groups.items()
@@ -143,12 +157,13 @@ def mark_out_of_scope(project: Project, text: str) -> Change:
     return add_examples(project, OUT_OF_SCOPE, [text])
 
 
-HELP = ("  Type an intent name to assign it, o = out of scope, s = skip, "
-        "? = list intents, q = quit")
+HELP = "  Type an intent name to assign it, o = out of scope, s = skip, ? = list intents, q = quit"
 
 
 def interactive(
-    project: Project, items: List[InboxItem], ask: Callable[[str], str] = input,
+    project: Project,
+    items: List[InboxItem],
+    ask: Callable[[str], str] = input,
     say: Callable[[str], None] = print,
 ) -> Dict[str, int]:
     """Go through the inbox one question at a time; returns how many of each choice."""
@@ -179,6 +194,6 @@ def interactive(
                     done["assigned"] += 1
                     say(f"  Added as an example of {change.intent}.")
                 break
-            except ValidationError as error:
+            except StaffError as error:
                 say(f"  {error}")
     return done

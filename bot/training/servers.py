@@ -6,6 +6,7 @@ model answers until the new one is ready; a parse request afterwards warms the n
 is switched, and servers already switched are put back if a later one fails, so all
 instances end on the same model. The API is never used without its token.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,20 +19,16 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional
 
 from bot import settings
-from bot.db.repositories import ValidationError
+from bot.errors import ServerUnreachable, StaffError
 
 WARM_UP_TEXT = "hello"
-
-
-class ServerError(ValidationError):
-    """A server could not be reached or refused a request; the message says which and why."""
 
 
 def api_token() -> str:
     """RASA_API_TOKEN, or a clear refusal: the API must never be used (or open) without it."""
     token = settings.rasa_api_token()
     if not token:
-        raise ValidationError(
+        raise StaffError(
             "RASA_API_TOKEN is not set. Releasing a model uses Rasa's HTTP API, which is on only "
             "with a token: set RASA_API_TOKEN to the token the servers were started with "
             "(bot serve enables the API only when it is set)."
@@ -55,11 +52,17 @@ class RasaServer:
     timeout: float = 15  # status and parse requests
     load_timeout: float = 300  # loading a model takes seconds; a big one on a busy host, more
 
-    def _request(self, method: str, path: str, body: Optional[Dict[str, Any]] = None,
-                 timeout: Optional[float] = None) -> Any:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: Optional[Dict[str, Any]] = None,
+        timeout: Optional[float] = None,
+    ) -> Any:
         query = urllib.parse.urlencode({"token": self.token})
         request = urllib.request.Request(
-            f"{self.base}{path}?{query}", method=method,
+            f"{self.base}{path}?{query}",
+            method=method,
             data=json.dumps(body).encode() if body is not None else None,
             headers={"Content-Type": "application/json"},
         )
@@ -67,19 +70,25 @@ class RasaServer:
             with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
                 raw = response.read()
         except urllib.error.HTTPError as error:
-            raise ServerError(self._explain(error.code, error.read()))
+            raise ServerUnreachable(self._explain(error.code, error.read())) from error
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
-            raise ServerError(f"The Rasa server {self.base} is not reachable ({reason}).")
+            raise ServerUnreachable(
+                f"The Rasa server {self.base} is not reachable ({reason})."
+            ) from error
         return json.loads(raw) if raw.strip() else None
 
     def _explain(self, status: int, body: bytes) -> str:
         if status == 401:
-            return (f"The Rasa server {self.base} refused the token: RASA_API_TOKEN is not the "
-                    "one it was started with.")
+            return (
+                f"The Rasa server {self.base} refused the token: RASA_API_TOKEN is not the "
+                "one it was started with."
+            )
         if status in (404, 405):
-            return (f"The Rasa server {self.base} does not offer its HTTP API: start it with "
-                    "RASA_API_TOKEN set (bot serve).")
+            return (
+                f"The Rasa server {self.base} does not offer its HTTP API: start it with "
+                "RASA_API_TOKEN set (bot serve)."
+            )
         try:
             message = json.loads(body).get("message", "")
         except (ValueError, AttributeError):
@@ -98,7 +107,9 @@ class RasaServer:
 
 
 def switch(
-    servers: List[RasaServer], model_path: str, fallback_path: Optional[str],
+    servers: List[RasaServer],
+    model_path: str,
+    fallback_path: Optional[str],
     progress: Callable[[str], None] = print,
 ) -> None:
     """Put every server on `model_path`; on a failure, put those already switched back on
@@ -114,21 +125,26 @@ def switch(
             switched.append(server)
             parsed = server.parse(WARM_UP_TEXT)
             if server.model_file() != name or "intent" not in parsed:
-                raise ServerError(f"The Rasa server {server.base} did not take {name}.")
-            progress(f"  {server.base}: now on {name} (loaded and warmed up in "
-                     f"{time.monotonic() - started:.1f} s)")
-    except ServerError as error:
+                raise ServerUnreachable(f"The Rasa server {server.base} did not take {name}.")
+            progress(
+                f"  {server.base}: now on {name} (loaded and warmed up in "
+                f"{time.monotonic() - started:.1f} s)"
+            )
+    except ServerUnreachable as error:
         undone, stuck = [], []
         for server in switched:
             try:
                 if not fallback_path:
-                    raise ServerError("no model to return to")
+                    raise ServerUnreachable("no model to return to")
                 server.load(fallback_path)
                 undone.append(server.base)
-            except ServerError:
+            except ServerUnreachable:
                 stuck.append(server.base)
-        note = (f" Put back on {os.path.basename(fallback_path or '')}: {', '.join(undone)}."
-                if undone else "")
+        note = (
+            f" Put back on {os.path.basename(fallback_path or '')}: {', '.join(undone)}."
+            if undone
+            else ""
+        )
         if stuck:
             note += f" Still on {name}: {', '.join(stuck)}; release again or roll back."
-        raise ServerError(f"{error}{note}")
+        raise ServerUnreachable(f"{error}{note}") from None

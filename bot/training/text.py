@@ -5,6 +5,7 @@ add`, `bot examples add`), whether two intents have near-duplicate examples (`bo
 whether a held-out question leaked into the training data, and how the review inbox groups
 messages, so "the same question" means the same thing everywhere.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,5 +42,8 @@ def near_duplicates(a: str, b: str, threshold: float = NEAR_DUPLICATE) -> bool:
     if not longest or 2 * min(len(a), len(b)) / (len(a) + len(b)) < threshold:
         return False  # lengths alone rule it out: ratio <= 2*min/(sum of lengths)
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold \
+    return (
+        matcher.real_quick_ratio() >= threshold
+        and matcher.quick_ratio() >= threshold
         and matcher.ratio() >= threshold
+    )

@@ -8,6 +8,7 @@ every file has been rendered and read back to exactly the intended content, and 
 one change are replaced together, so a refused or failed change leaves them byte for byte
 as they were.
 """
+
 from __future__ import annotations
 
 import io
@@ -25,14 +26,14 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from bot.db.repositories import ValidationError
+from bot.errors import StaffError
 
 Container = Union[CommentedMap, CommentedSeq]
 BLOCK_SCALARS = (LiteralScalarString, FoldedScalarString)
 
 
 def _yaml(sequence_indent: int = 2, offset: int = 0) -> YAML:
-    yaml = YAML()  # round trip
+    yaml: Any = YAML()  # round trip (ruamel types its settings loosely)
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long line
     yaml.indent(mapping=2, sequence=sequence_indent, offset=offset)
@@ -51,7 +52,7 @@ def read_plain(path: Path) -> Any:
     try:
         return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
     except YAMLError as error:
-        raise ValidationError(_problem(path, error))
+        raise StaffError(_problem(path, error)) from error
 
 
 def to_plain(node: Any) -> Any:
@@ -75,22 +76,22 @@ class YamlFile:
     yaml: YAML = field(repr=False)
 
     @classmethod
-    def load(cls, path: Path) -> "YamlFile":
+    def load(cls, path: Path) -> YamlFile:
         text = path.read_text(encoding="utf-8")
         try:
             _, sequence_indent, offset = load_yaml_guess_indent(text)
             yaml = _yaml(sequence_indent or 2, offset or 0)
             doc = yaml.load(text)
         except YAMLError as error:
-            raise ValidationError(_problem(path, error))
+            raise StaffError(_problem(path, error)) from error
         if _render(yaml, doc) != text:  # a layout ruamel cannot reproduce: do not touch it
-            raise ValidationError(
+            raise StaffError(
                 f"{path.name} cannot be edited without changing its layout; edit it by hand."
             )
         return cls(path, text, doc, yaml)
 
     @classmethod
-    def new(cls, path: Path, header: str) -> "YamlFile":
+    def new(cls, path: Path, header: str) -> YamlFile:
         """A file to create, starting from `header` (comments and first keys)."""
         yaml = _yaml()
         return cls(path, None, yaml.load(header), yaml)
@@ -109,6 +110,7 @@ def _render(yaml: YAML, doc: Any) -> str:
 
 
 # --- appending after a list's closing comments -------------------------------------------
+
 
 def _children(node: Container) -> List[Tuple[Any, Any]]:
     return list(node.items()) if isinstance(node, CommentedMap) else list(enumerate(node))
@@ -201,6 +203,7 @@ def append(file: YamlFile, node: Container, item: Any, value: Any = None) -> Non
 
 # --- values in the files' style -----------------------------------------------------------
 
+
 def example_block(examples: Sequence[str]) -> LiteralScalarString:
     """Rasa's examples block: `examples: |` followed by `- text` lines."""
     return LiteralScalarString("".join(f"- {text}\n" for text in examples))
@@ -243,6 +246,7 @@ def sequence(*items: Any) -> CommentedSeq:
 
 # --- writing ------------------------------------------------------------------------------
 
+
 def write_all(files: Sequence[YamlFile]) -> List[Path]:
     """Write every changed file, or none: each new text is read back and compared with the
     intended content first, then all are swapped in; on a failure the originals return."""
@@ -254,7 +258,7 @@ def write_all(files: Sequence[YamlFile]) -> List[Path]:
         try:
             written = YAML(typ="safe", pure=True).load(text)
         except YAMLError as error:  # a bug here, never the user's input
-            raise RuntimeError(f"refusing to write {file.path}: {error}")
+            raise RuntimeError(f"refusing to write {file.path}: {error}") from error
         if written != to_plain(file.doc):
             raise RuntimeError(f"refusing to write {file.path}: its content would differ")
         pending.append((file, text))

@@ -7,13 +7,10 @@ from decimal import Decimal
 from actions.formatting import (
     event_line,
     fee_answer,
-    format_date_range,
-    format_fee,
-    format_money,
     upcoming,
     upcoming_answer,
 )
-from bot.db.records import CategoryRecord, EventRecord
+from bot.db.records import CategoryRecord, EventRecord, format_date_range, format_money
 
 
 def category(fee: str, currency: str = "USD") -> CategoryRecord:
@@ -32,9 +29,21 @@ def test_money_and_fees() -> None:
     assert format_money(Decimal("50"), "USD") == "$50"
     assert format_money(Decimal("49.90"), "usd") == "$49.90"
     assert format_money(Decimal("1250"), "CHF") == "1,250 CHF"
-    assert format_fee(category("0")) == "free"
-    assert format_fee(category("50")) == "$50 per year"
+    assert category("0").fee_text == "free"
+    assert category("50").fee_text == "$50 per year"
     assert fee_answer(category("50")) == "Resident-in-Training membership of SIR is **$50 per year**."
+
+
+def test_events_know_whether_they_are_ahead_and_say_when_and_where() -> None:
+    today = date(2026, 11, 27)
+    assert event("x", date(2026, 11, 25), date(2026, 11, 27)).is_upcoming(today)
+    assert not event("x", date(2026, 11, 25), date(2026, 11, 26)).is_upcoming(today)
+    assert not event("x", recurrence="every May").is_upcoming(today)
+    assert event("x", date(2026, 3, 1)).when_text(today) == "took place March 1, 2026"
+    assert event("x", recurrence="every May").when_text(today) == "every May"
+    assert event("x").when_text(today) == "dates not announced yet"
+    assert event("x", location="Zoom", is_virtual=True).place_text == "virtual, on Zoom"
+    assert event("x", location="Boston").place_text == "Boston"
 
 
 def test_date_ranges() -> None:

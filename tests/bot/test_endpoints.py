@@ -18,7 +18,7 @@ def test_defaults_are_embedded(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Non
     monkeypatch.setenv("BOT_VAR_DIR", str(tmp_path))
     config = endpoints()
     assert config["action_endpoint"] == {"url": "http://127.0.0.1:5055/webhook"}
-    assert config["tracker_store"]["type"] == "bot.tracker_store.WindowedSQLTrackerStore"
+    assert config["tracker_store"]["type"] == "bot.rasa_ext.tracker_store.WindowedSQLTrackerStore"
     assert config["tracker_store"]["db"] == str(tmp_path / "tracker.db")
     assert "lock_store" not in config
 
@@ -29,7 +29,7 @@ def test_production_settings(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     path = write_endpoints(tmp_path / "endpoints.yml")
     written = yaml.safe_load(path.read_text())
     assert written["tracker_store"] == {
-        "type": "bot.tracker_store.WindowedSQLTrackerStore", "dialect": "postgresql",
+        "type": "bot.rasa_ext.tracker_store.WindowedSQLTrackerStore", "dialect": "postgresql",
         "db": "conversations", "window_events": 30, "host": "db.internal", "port": 5433,
         "username": "rasa", "password": "s3cret",
     }

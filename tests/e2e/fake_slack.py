@@ -5,12 +5,12 @@ answers like Slack. Tests then wait for the calls they expect.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-import itertools
 from typing import Any, Callable, Dict, List
 
 TOKEN = "xoxb-test-token"
@@ -38,7 +38,7 @@ class FakeSlack:
         self.api_url = f"{self.base}/api/"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def start(self) -> "FakeSlack":
+    def start(self) -> FakeSlack:
         self._thread.start()
         return self
 
@@ -84,7 +84,7 @@ class FakeSlack:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 answer = fake._record(self.path, {k.lower(): v for k, v in self.headers.items()}, raw)
                 data = json.dumps(answer).encode()

@@ -23,13 +23,13 @@ import pytest
 import yaml
 
 from bot.serve import Servers
+from bot.settings import PROJECT_ROOT
 from bot.training.candidates import Candidate, register, train_candidate
 from bot.training.noise import wait_for_other_trainings
 from bot.training.project import Project
 from bot.training.registry import ModelRegistry
-from bot.training.servers import RasaServer, ServerError
+from bot.training.servers import RasaServer, ServerUnreachable
 from bot.training.yamlfile import YamlFile, write_all
-from bot.settings import PROJECT_ROOT
 from tests.bot.training.conftest import VISA_ANSWER, VISA_EXAMPLES, snapshot
 from tests.conftest import free_port
 
@@ -128,7 +128,7 @@ def staff(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 def test_the_api_is_closed_without_the_token(staff: Staff) -> None:
-    with pytest.raises(ServerError, match="refused the token"):
+    with pytest.raises(ServerUnreachable, match="refused the token"):
         RasaServer(staff.base, "not-the-token").model_file()
     request = urllib.request.Request(f"{staff.base}/model", method="PUT", data=b"{}")
     with pytest.raises(urllib.error.HTTPError) as error:

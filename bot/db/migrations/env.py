@@ -1,4 +1,5 @@
 """Alembic environment: runs migrations on the URL given by bot.db.migrate."""
+
 from alembic import context
 from sqlalchemy import create_engine
 

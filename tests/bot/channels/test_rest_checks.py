@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.rest import check_body, clean_text
+from bot.channels.base import check_body, clean_text
 
 
 @pytest.mark.parametrize(

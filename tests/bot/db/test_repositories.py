@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import inspect
 
 from bot.db.migrate import upgrade
-from bot.db.repositories import EventRepository, MembershipRepository, ValidationError, parse_fee
+from bot.db.repositories import EventRepository, MembershipRepository, parse_fee
 from bot.db.seed import seed
 from bot.db.session import get_engine
+from bot.errors import BadInput
 
 
 def test_migration_creates_both_tables(db_url: str) -> None:
@@ -70,7 +71,7 @@ def test_bad_fees_are_refused_and_change_nothing(
 ) -> None:
     repo = MembershipRepository(migrated_db)
     before = repo.list()
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(BadInput, match=message):
         repo.set_fee(slug, amount)
     assert repo.list() == before
 
@@ -112,13 +113,13 @@ def test_bad_events_are_refused_and_change_nothing(
     before = repo.list()
     values = dict(slug="new-event", name="New event", kind="webinar")
     values.update(kwargs)
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(BadInput, match=message):
         repo.add(**values)
     assert repo.list() == before
 
 
 def test_removing_an_unknown_event_is_an_error(migrated_db: str) -> None:
-    with pytest.raises(ValidationError, match="No event with id"):
+    with pytest.raises(BadInput, match="No event with id"):
         EventRepository(migrated_db).remove("no-such-event")
 
 
@@ -127,8 +128,7 @@ def test_database_constraints_back_up_the_checks(migrated_db: str) -> None:
     from sqlalchemy import text
     from sqlalchemy.exc import IntegrityError
 
-    with pytest.raises(IntegrityError):
-        with get_engine(migrated_db).begin() as connection:
-            connection.execute(
-                text("UPDATE membership_categories SET annual_fee_cents = -100")
-            )
+    with pytest.raises(IntegrityError), get_engine(migrated_db).begin() as connection:
+        connection.execute(
+            text("UPDATE membership_categories SET annual_fee_cents = -100")
+        )

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import inspect
 
 from bot.db.migrate import upgrade
-from bot.db.repositories import ValidationError
 from bot.db.session import get_engine
+from bot.errors import StaffError
+from bot.settings import PROJECT_ROOT
 from bot.training.candidates import git_commit
 from bot.training.registry import ModelRegistry, ReleaseRecord, release_stack
-from bot.settings import PROJECT_ROOT
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_the_migration_creates_the_registry_tables(registry: ModelRegistry, db_u
 
 
 def test_register_resolve_release_and_roll_back(registry: ModelRegistry, tmp_path: Path) -> None:
-    with pytest.raises(ValidationError, match="There is no candidate model: run `bot train`"):
+    with pytest.raises(StaffError, match="There is no candidate model: run `bot train`"):
         registry.resolve(None)
     a = registry.add(tmp_path / "a.tar.gz", "fa", "abc123", {"accuracy": 0.9})
     assert registry.add(tmp_path / "a.tar.gz", "fa", None) == a  # registered once
@@ -37,13 +37,13 @@ def test_register_resolve_release_and_roll_back(registry: ModelRegistry, tmp_pat
     assert registry.resolve(None) == c  # the newest candidate
     assert registry.resolve("#1") == a and registry.resolve("2") == b
     assert registry.resolve(str(tmp_path / "c.tar.gz")) == c and registry.resolve("b.tar.gz") == b
-    with pytest.raises(ValidationError, match="No model '9' in the registry"):
+    with pytest.raises(StaffError, match="No model '9' in the registry"):
         registry.resolve("9")
-    with pytest.raises(ValidationError, match="nothing to roll back"):
+    with pytest.raises(StaffError, match="nothing to roll back"):
         registry.rollback_target()
 
     registry.record(a.id, "release", "alice", "first")
-    with pytest.raises(ValidationError, match="no earlier release"):
+    with pytest.raises(StaffError, match="no earlier release"):
         registry.rollback_target()
     registry.record(b.id, "release", "bob", "better fees answers")
     registry.record(c.id, "release", "carol", None, forced=True)

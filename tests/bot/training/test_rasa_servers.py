@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.db.repositories import ValidationError
-from bot.training.servers import RasaServer, ServerError, api_token, server_urls, switch
+from bot.errors import StaffError
+from bot.training.servers import RasaServer, ServerUnreachable, api_token, server_urls, switch
 
 TOKEN = "s3cret"
 
@@ -87,7 +87,7 @@ def test_every_server_ends_on_the_new_model(fakes: List[FakeRasa]) -> None:
 
 def test_a_failing_server_puts_the_others_back(fakes: List[FakeRasa]) -> None:
     fakes[1].fail_load = True
-    with pytest.raises(ServerError, match="answered 500.*Put back on old.tar.gz"):
+    with pytest.raises(ServerUnreachable, match="answered 500.*Put back on old.tar.gz"):
         switch([RasaServer(f.base, TOKEN) for f in fakes], "/models/new.tar.gz",
                "/models/old.tar.gz", lambda line: None)
     assert [f.model for f in fakes] == ["old.tar.gz", "old.tar.gz"]
@@ -95,10 +95,10 @@ def test_a_failing_server_puts_the_others_back(fakes: List[FakeRasa]) -> None:
 
 
 def test_a_wrong_token_or_an_unreachable_server_touches_nothing(fakes: List[FakeRasa]) -> None:
-    with pytest.raises(ServerError, match="refused the token"):
+    with pytest.raises(ServerUnreachable, match="refused the token"):
         switch([RasaServer(fakes[0].base, TOKEN), RasaServer(fakes[1].base, "wrong")],
                "/models/new.tar.gz", None, lambda line: None)
-    with pytest.raises(ServerError, match="is not reachable"):
+    with pytest.raises(ServerUnreachable, match="is not reachable"):
         switch([RasaServer(fakes[0].base, TOKEN), RasaServer("http://127.0.0.1:1", TOKEN)],
                "/models/new.tar.gz", None, lambda line: None)
     assert [f.loads for f in fakes] == [[], []]
@@ -106,7 +106,7 @@ def test_a_wrong_token_or_an_unreachable_server_touches_nothing(fakes: List[Fake
 
 def test_no_token_no_release(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RASA_API_TOKEN", raising=False)
-    with pytest.raises(ValidationError, match="RASA_API_TOKEN is not set"):
+    with pytest.raises(StaffError, match="RASA_API_TOKEN is not set"):
         api_token()
     monkeypatch.setenv("RASA_API_TOKEN", "t")
     assert api_token() == "t"

@@ -6,11 +6,12 @@ from typing import List
 
 import pytest
 
-from bot.db.repositories import ValidationError
+from bot.errors import StaffError
 from bot.training import review
 from bot.training.data import load
 from bot.training.project import Project
 from tests.bot.training.conftest import NOW, snapshot
+
 
 def test_the_inbox_groups_counts_and_filters(project: Project, tracker: str) -> None:
     items = review.inbox(project, tracker, now=NOW)
@@ -37,7 +38,7 @@ def test_assigning_adds_an_example_and_the_question_leaves_the_inbox(
 
 def test_assigning_to_an_unknown_intent_is_refused(project: Project) -> None:
     before = snapshot(project)
-    with pytest.raises(ValidationError, match="Unknown intent 'part_time'"):
+    with pytest.raises(StaffError, match="Unknown intent 'part_time'"):
         review.assign(project, "can i do ir part-time", "part_time")
     assert snapshot(project) == before
 
@@ -54,5 +55,5 @@ def test_interactive_review(project: Project, tracker: str) -> None:
 
 
 def test_a_missing_tracker_store_is_a_clear_error(project: Project, tmp_path: Path) -> None:
-    with pytest.raises(ValidationError, match="No conversations yet"):
+    with pytest.raises(StaffError, match="No conversations yet"):
         review.inbox(project, f"sqlite:///{tmp_path / 'none.db'}")

@@ -10,9 +10,9 @@ from typing import Optional
 import pytest
 import yaml
 
+from bot.settings import PROJECT_ROOT
 from bot.training.data import load
 from bot.training.project import Project
-from bot.settings import PROJECT_ROOT
 from tests.bot.training.conftest import VISA_ANSWER, VISA_EXAMPLES, snapshot
 
 BOT = str(Path(sys.executable).with_name("bot"))

@@ -9,7 +9,7 @@ from typing import List
 import pytest
 from ruamel.yaml import YAML
 
-from bot.db.repositories import ValidationError
+from bot.errors import StaffError
 from bot.training.intents import add_examples, add_intent
 from bot.training.project import Project
 from bot.training.yamlfile import YamlFile, append, long_text, write_all
@@ -133,7 +133,7 @@ def test_refused_input_leaves_every_file_byte_for_byte_unchanged(
     project: Project, name, examples, answer, topic, message
 ) -> None:
     before = snapshot(project)
-    with pytest.raises(ValidationError, match=message.replace("?", r"\?").replace("(", r"\(")):
+    with pytest.raises(StaffError, match=message.replace("?", r"\?").replace("(", r"\(")):
         add_intent(project, name, examples, answer, topic=topic)
     assert snapshot(project) == before
 
@@ -149,7 +149,7 @@ def test_refused_input_leaves_every_file_byte_for_byte_unchanged(
 )
 def test_refused_examples_leave_files_unchanged(project: Project, intent, examples, message) -> None:
     before = snapshot(project)
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(StaffError, match=message):
         add_examples(project, intent, examples)
     assert snapshot(project) == before
 
@@ -158,7 +158,7 @@ def test_a_malformed_data_file_is_named_and_nothing_is_written(project: Project)
     broken = project.nlu_dir / "events.yml"
     broken.write_text(broken.read_text() + "- intent: [unclosed\n")
     before = snapshot(project)
-    with pytest.raises(ValidationError, match=r"events.yml is not valid YAML \(line \d+"):
+    with pytest.raises(StaffError, match=r"events.yml is not valid YAML \(line \d+"):
         add_intent(project, "visa_support", VISA_EXAMPLES, VISA_ANSWER)
     assert snapshot(project) == before
 
@@ -186,7 +186,7 @@ def test_a_failed_write_puts_back_the_files_already_replaced(
 def test_a_file_ruamel_cannot_reproduce_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "odd.yml"
     path.write_text("a:   1\nb: [1,2]\n")
-    with pytest.raises(ValidationError, match="cannot be edited without changing its layout"):
+    with pytest.raises(StaffError, match="cannot be edited without changing its layout"):
         YamlFile.load(path)
 
 

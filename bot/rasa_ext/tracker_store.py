@@ -8,6 +8,7 @@ this store loads only the latest events, plus the session's earlier slot events 
 values are kept. Every event is still stored; `retrieve_full_tracker` (the HTTP API,
 exports) still returns the whole conversation.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,12 +46,10 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             prefix: List[Any] = []
             if len(rows) > self.window_events:
                 rows = _from_first_listen(rows[1:])
-                prefix = (
-                    query.filter(
-                        self.SQLEvent.type_name == SlotSet.type_name,
-                        self.SQLEvent.id < rows[0].id,
-                    ).all()
-                )
+                prefix = query.filter(
+                    self.SQLEvent.type_name == SlotSet.type_name,
+                    self.SQLEvent.id < rows[0].id,
+                ).all()
             events = [json.loads(row.data) for row in prefix + rows]
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         setattr(tracker, STORED_EVENTS, len(tracker.events))

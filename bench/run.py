@@ -16,8 +16,9 @@ ports, and no Redis lock store. The table goes to stdout, progress to stderr, an
 figures to var/bench/results.json. The ratio column always reads "> 1: ours is better":
 stock / ours for lower-is-better figures (times, memory), ours / stock for the others.
 
-Run with `make bench` or `python -m bot.bench --help`.
+Run with `make bench` or `python -m bench.run --help`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,24 +45,30 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 import yaml
 
 from bot import settings
+from bot.rasa_ext.quiet import silenced_warnings
 
 OURS_CONFIG = "config.yml"
 STOCK_CONFIG = "bench/config-stock.yml"
-HELDOUT = settings.PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
+HELDOUT = settings.PROJECT_ROOT / settings.HELDOUT_FILE
 REST_PATH = "/webhooks/rest/webhook"
 
 # Intents whose answer is read from the database by a custom action.
 DB_INTENTS = frozenset(
-    {"membership_fee", "membership_categories", "upcoming_events", "event_details",
-     "inform_category"}
+    {
+        "membership_fee",
+        "membership_categories",
+        "upcoming_events",
+        "event_details",
+        "inform_category",
+    }
 )
-MESSAGES_PER_SENDER = 20          # sequential latency: a new conversation every N messages
-CONCURRENCY_LEVELS = (8, 32)      # throughput: simultaneous conversations
-MESSAGES_PER_CONVERSATION = 25    # throughput: messages each conversation sends
-THROUGHPUT_TIME_LIMIT = 300.0     # seconds; a level that takes longer is cut off
-REQUEST_TIMEOUT = 60.0            # seconds per REST request
-STARTUP_TIMEOUT = 300.0           # seconds for the servers to start and answer
-SHUFFLE_SEED = 20240601           # the same question order for both configs, every run
+MESSAGES_PER_SENDER = 20  # sequential latency: a new conversation every N messages
+CONCURRENCY_LEVELS = (8, 32)  # throughput: simultaneous conversations
+MESSAGES_PER_CONVERSATION = 25  # throughput: messages each conversation sends
+THROUGHPUT_TIME_LIMIT = 300.0  # seconds; a level that takes longer is cut off
+REQUEST_TIMEOUT = 60.0  # seconds per REST request
+STARTUP_TIMEOUT = 300.0  # seconds for the servers to start and answer
+SHUFFLE_SEED = 20240601  # the same question order for both configs, every run
 CACHE_ENV = "RASA_CACHE_DIRECTORY"  # rasa.engine.caching.CACHE_LOCATION_ENV
 
 
@@ -72,6 +78,7 @@ def progress(message: str) -> None:
 
 
 # --- metrics and the table ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -121,18 +128,29 @@ def format_table(results: Dict[str, Dict[str, Any]]) -> str:
     for m in METRICS:
         label = f"{m.label} ({m.unit})" if m.unit else m.label
         r = ratio(m, ours.get(m.key), stock.get(m.key))
-        rows.append((label, _cell(ours.get(m.key), m.digits), _cell(stock.get(m.key), m.digits),
-                     "-" if r is None else f"{r:.2f}x"))
+        rows.append(
+            (
+                label,
+                _cell(ours.get(m.key), m.digits),
+                _cell(stock.get(m.key), m.digits),
+                "-" if r is None else f"{r:.2f}x",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = []
     for n, row in enumerate(rows):
-        lines.append(" | ".join(
-            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)
-        ))
+        lines.append(
+            " | ".join(
+                cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+                for i, cell in enumerate(row)
+            )
+        )
         if n == 0:
             lines.append("-+-".join("-" * w for w in widths))
-    lines.append("ratio > 1 means ours is better (stock/ours for times and memory, "
-                 "ours/stock for throughput and accuracy).")
+    lines.append(
+        "ratio > 1 means ours is better (stock/ours for times and memory, "
+        "ours/stock for throughput and accuracy)."
+    )
     return "\n".join(lines)
 
 
@@ -168,6 +186,7 @@ def cycle(questions: Sequence[Tuple[str, str]], start: int, count: int) -> List[
 
 # --- environment, ports, memory -----------------------------------------------------------
 
+
 @contextlib.contextmanager
 def patched_env(**values: Optional[str]) -> Iterator[None]:
     """Set (or, for None, remove) environment variables; restore them afterwards."""
@@ -199,19 +218,6 @@ def stdout_to_stderr() -> Iterator[None]:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
-
-
-@contextlib.contextmanager
-def quiet_warnings() -> Iterator[None]:
-    """Hide library warnings (TensorFlow, Keras, SQLAlchemy) while Rasa runs in-process.
-
-    Some of Rasa's imports show deprecation warnings despite an "ignore" filter, so the
-    display hook is silenced too; both are restored afterwards.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        warnings.showwarning = lambda *args, **kwargs: None
-        yield
 
 
 def free_port() -> int:
@@ -270,6 +276,7 @@ def percentile(values: Sequence[float], q: float) -> Optional[float]:
 
 # --- models -------------------------------------------------------------------------------
 
+
 def train_fresh(config: str, models_dir: Path, prefix: str, verbose: bool) -> Tuple[Path, float]:
     """A forced full training with an empty component cache; (model, seconds)."""
     from bot.training.model import train
@@ -283,8 +290,9 @@ def train_fresh(config: str, models_dir: Path, prefix: str, verbose: bool) -> Tu
             with stdout_to_stderr():
                 model = train(config=config, models_dir=models_dir, prefix=prefix, force=True)
         else:
-            model = train(config=config, models_dir=models_dir, prefix=prefix, force=True,
-                          quiet=True)
+            model = train(
+                config=config, models_dir=models_dir, prefix=prefix, force=True, quiet=True
+            )
     seconds = time.monotonic() - started
     progress(f"Trained {model.name} in {seconds:.0f} s")
     return model, seconds
@@ -294,11 +302,15 @@ def existing_model(config: str, models_dir: Optional[Path], prefix: str) -> Path
     """The up-to-date model for `config` without training; raises if there is none."""
     from bot.training.model import MODEL_PREFIX, fingerprint, model_path, train, training_sources
 
-    path = model_path(fingerprint(training_sources(settings.PROJECT_ROOT, config)),
-                      models_dir, prefix)
+    path = model_path(
+        fingerprint(training_sources(settings.PROJECT_ROOT, config)), models_dir, prefix
+    )
     if not path.exists():
-        hint = ("run `bot train` (or `make run`) first" if prefix == MODEL_PREFIX
-                else "run the benchmark once without --no-train, or use --skip-stock")
+        hint = (
+            "run `bot train` (or `make run`) first"
+            if prefix == MODEL_PREFIX
+            else "run the benchmark once without --no-train, or use --skip-stock"
+        )
         raise RuntimeError(f"--no-train: no up-to-date model for {config} ({path.name}); {hint}.")
     return train(config=config, models_dir=models_dir, prefix=prefix, quiet=True)  # no training
 
@@ -309,6 +321,7 @@ def saved_stock_dir() -> Path:
 
 
 # --- servers and traffic ------------------------------------------------------------------
+
 
 def prepare_databases(workdir: Path) -> Dict[str, str]:
     """Fresh, migrated and seeded SQLite files; the environment that points at them."""
@@ -331,7 +344,7 @@ def stock_endpoints(workdir: Path, env: Dict[str, str]) -> Path:
     stock server: not our channel, tracker store or fixes to Rasa internals.
     """
     path = workdir / "endpoints-stock.yml"
-    tracker_db = env["TRACKER_STORE_URL"][len("sqlite:///"):]
+    tracker_db = env["TRACKER_STORE_URL"][len("sqlite:///") :]
     path.write_text(
         f"action_endpoint:\n  url: {env['ACTION_SERVER_URL']}\n"
         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n"
@@ -385,8 +398,9 @@ class Traffic:
     throughput_cut_off: Dict[int, bool] = field(default_factory=dict)
 
 
-async def sequential(session: Any, url: str, label: str, mix: Sequence[Tuple[str, str]],
-                     count: int, traffic: Traffic) -> None:
+async def sequential(
+    session: Any, url: str, label: str, mix: Sequence[Tuple[str, str]], count: int, traffic: Traffic
+) -> None:
     """`count` messages one after another; a new sender every MESSAGES_PER_SENDER."""
     for n, (intent, text) in enumerate(cycle(mix, 0, count)):
         sender = f"bench-{label}-seq-{n // MESSAGES_PER_SENDER}"
@@ -399,8 +413,14 @@ async def sequential(session: Any, url: str, label: str, mix: Sequence[Tuple[str
             progress(f"  {n + 1}/{count} sequential messages")
 
 
-async def concurrent(session: Any, url: str, label: str, mix: Sequence[Tuple[str, str]],
-                     conversations: int, length: int) -> Tuple[float, int, bool]:
+async def concurrent(
+    session: Any,
+    url: str,
+    label: str,
+    mix: Sequence[Tuple[str, str]],
+    conversations: int,
+    length: int,
+) -> Tuple[float, int, bool]:
     """(messages per second, failed, cut off) for `conversations` simultaneous senders."""
     done = failed = 0
 
@@ -421,8 +441,9 @@ async def concurrent(session: Any, url: str, label: str, mix: Sequence[Tuple[str
     return (done - failed) / elapsed if elapsed else 0.0, failed, bool(pending)
 
 
-async def drive_traffic(url: str, label: str, mix: Sequence[Tuple[str, str]],
-                        messages: int) -> Traffic:
+async def drive_traffic(
+    url: str, label: str, mix: Sequence[Tuple[str, str]], messages: int
+) -> Traffic:
     """The latency run, then one throughput run per concurrency level."""
     import aiohttp
 
@@ -434,8 +455,9 @@ async def drive_traffic(url: str, label: str, mix: Sequence[Tuple[str, str]],
         await sequential(session, url, label, mix, messages, traffic)
         for level in CONCURRENCY_LEVELS:
             progress(f"  throughput: {level} conversations x {MESSAGES_PER_CONVERSATION} messages")
-            rate, failed, cut = await concurrent(session, url, label, mix, level,
-                                                 MESSAGES_PER_CONVERSATION)
+            rate, failed, cut = await concurrent(
+                session, url, label, mix, level, MESSAGES_PER_CONVERSATION
+            )
             traffic.throughput[level] = rate
             traffic.throughput_failed[level] = failed
             traffic.throughput_cut_off[level] = cut
@@ -462,10 +484,18 @@ def serve_and_measure(model: Path, label: str, workdir: Path, messages: int) -> 
             endpoints, credentials = stock_endpoints(workdir, env), STOCK_CREDENTIALS
         else:
             endpoints, credentials = write_endpoints(workdir / "endpoints.yml"), "credentials.yml"
-        servers = Servers(model=model, rasa_port=rasa_port, action_port=action_port,
-                          endpoints=endpoints, log_dir=log_dir, credentials=credentials)
-        progress(f"Starting servers for {label} (Rasa :{rasa_port}, actions :{action_port}; "
-                 f"logs in {log_dir})")
+        servers = Servers(
+            model=model,
+            rasa_port=rasa_port,
+            action_port=action_port,
+            endpoints=endpoints,
+            log_dir=log_dir,
+            credentials=credentials,
+        )
+        progress(
+            f"Starting servers for {label} (Rasa :{rasa_port}, actions :{action_port}; "
+            f"logs in {log_dir})"
+        )
         started = time.monotonic()
         servers.start()
         try:
@@ -501,12 +531,13 @@ def held_out(model: Path) -> Dict[str, float]:
     from bot.training.evaluate import evaluate
 
     progress(f"Held-out evaluation of {model.name}")
-    with quiet_warnings():
+    with silenced_warnings():
         result = evaluate(model)
     return {"accuracy_pct": result.accuracy * 100, "macro_f1": result.macro_f1}
 
 
 # --- one config, the whole run --------------------------------------------------------------
+
 
 def bench_config(label: str, config: str, args: argparse.Namespace) -> Dict[str, Any]:
     """Every figure for one config; temporary files are removed afterwards."""
@@ -517,16 +548,25 @@ def bench_config(label: str, config: str, args: argparse.Namespace) -> Dict[str,
         if args.no_train:
             from bot.training.model import MODEL_PREFIX
 
-            model = (existing_model(config, None, MODEL_PREFIX) if label == "ours"
-                     else existing_model(config, saved_stock_dir(), "bench-stock-"))
+            model = (
+                existing_model(config, None, MODEL_PREFIX)
+                if label == "ours"
+                else existing_model(config, saved_stock_dir(), "bench-stock-")
+            )
             progress(f"Using existing model {model} (--no-train: training time not measured)")
         else:
-            model, train_s = train_fresh(config, workdir / "models", f"bench-{label}-", args.verbose)
+            model, train_s = train_fresh(
+                config, workdir / "models", f"bench-{label}-", args.verbose
+            )
             if label == "stock":  # kept for later `--no-train` runs
                 saved_stock_dir().mkdir(parents=True, exist_ok=True)
                 shutil.copy2(model, saved_stock_dir() / model.name)
-        figures: Dict[str, Any] = {"config": config, "model": model.name, "train_s": train_s,
-                                   "model_mb": model.stat().st_size / 2**20}
+        figures: Dict[str, Any] = {
+            "config": config,
+            "model": model.name,
+            "train_s": train_s,
+            "model_mb": model.stat().st_size / 2**20,
+        }
         figures.update(serve_and_measure(model, label, workdir, args.messages))
         figures.update(held_out(model))
     return figures
@@ -553,26 +593,43 @@ def write_results(results: Dict[str, Any], path: Path) -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: `python -m bot.bench --help`."""
+    """The command line: `python -m bench.run --help`."""
     parser = argparse.ArgumentParser(
-        prog="python -m bot.bench",
-        description=("Benchmark our config (config.yml) against the stock `rasa init` config "
-                     f"({STOCK_CONFIG}), both trained on our domain and data: training time, "
-                     "start-up, latency, throughput, peak memory and held-out accuracy."),
-        epilog=("A full run trains both configs from scratch and takes many minutes; "
-                "use it on an otherwise idle machine. Results: var/bench/results.json."),
+        prog="python -m bench.run",
+        description=(
+            "Benchmark our config (config.yml) against the stock `rasa init` config "
+            f"({STOCK_CONFIG}), both trained on our domain and data: training time, "
+            "start-up, latency, throughput, peak memory and held-out accuracy."
+        ),
+        epilog=(
+            "A full run trains both configs from scratch and takes many minutes; "
+            "use it on an otherwise idle machine. Results: var/bench/results.json."
+        ),
     )
-    parser.add_argument("--skip-stock", action="store_true",
-                        help="benchmark only our config")
-    parser.add_argument("--messages", type=int, default=300, metavar="N",
-                        help="sequential messages for the latency figures (default: 300)")
-    parser.add_argument("--no-train", action="store_true",
-                        help="no training: reuse the current model (and the stock model saved "
-                             "by an earlier full run); training time is not measured")
-    parser.add_argument("--verbose", action="store_true",
-                        help="show Rasa's training output (on stderr)")
-    parser.add_argument("--output", type=Path, default=None, metavar="PATH",
-                        help="where to write the JSON (default: var/bench/results.json)")
+    parser.add_argument("--skip-stock", action="store_true", help="benchmark only our config")
+    parser.add_argument(
+        "--messages",
+        type=int,
+        default=300,
+        metavar="N",
+        help="sequential messages for the latency figures (default: 300)",
+    )
+    parser.add_argument(
+        "--no-train",
+        action="store_true",
+        help="no training: reuse the current model (and the stock model saved "
+        "by an earlier full run); training time is not measured",
+    )
+    parser.add_argument(
+        "--verbose", action="store_true", help="show Rasa's training output (on stderr)"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="where to write the JSON (default: var/bench/results.json)",
+    )
     return parser
 
 
@@ -582,8 +639,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.messages < 1:
         print("error: --messages must be at least 1", file=sys.stderr)
         return 2
-    for key, value in (("RASA_TELEMETRY_ENABLED", "false"), ("TF_CPP_MIN_LOG_LEVEL", "2"),
-                       ("SQLALCHEMY_SILENCE_UBER_WARNING", "1")):  # as the Makefile exports
+    for key, value in (
+        ("RASA_TELEMETRY_ENABLED", "false"),
+        ("TF_CPP_MIN_LOG_LEVEL", "2"),
+        ("SQLALCHEMY_SILENCE_UBER_WARNING", "1"),
+    ):  # as the Makefile exports
         os.environ.setdefault(key, value)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # runs finally
     os.chdir(settings.PROJECT_ROOT)
@@ -599,14 +659,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    ratios = {m.key: ratio(m, figures["ours"].get(m.key), figures.get("stock", {}).get(m.key))
-              for m in METRICS}
+    ratios = {
+        m.key: ratio(m, figures["ours"].get(m.key), figures.get("stock", {}).get(m.key))
+        for m in METRICS
+    }
     results = {
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "options": {"messages": args.messages, "no_train": args.no_train,
-                    "skip_stock": args.skip_stock, "concurrency": list(CONCURRENCY_LEVELS),
-                    "messages_per_conversation": MESSAGES_PER_CONVERSATION,
-                    "messages_per_sender": MESSAGES_PER_SENDER},
+        "options": {
+            "messages": args.messages,
+            "no_train": args.no_train,
+            "skip_stock": args.skip_stock,
+            "concurrency": list(CONCURRENCY_LEVELS),
+            "messages_per_conversation": MESSAGES_PER_CONVERSATION,
+            "messages_per_sender": MESSAGES_PER_SENDER,
+        },
         "environment": info,
         "ratio_meaning": "> 1: ours is better (stock/ours for lower-is-better, else ours/stock)",
         "configs": figures,

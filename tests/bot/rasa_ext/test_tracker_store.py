@@ -1,17 +1,15 @@
 """The windowed tracker store on a real SQLite database."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.settings import PROJECT_ROOT
 from bot.endpoints import tracker_store
-from bot.tracker_store import WindowedSQLTrackerStore
+from bot.rasa_ext.tracker_store import WindowedSQLTrackerStore
+from bot.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.asyncio
 

@@ -1,4 +1,4 @@
-"""Performance fixes for Rasa 3.6 internals, applied when the Rasa server loads our channels.
+"""Performance fixes for Rasa 3.6 internals, installed by the launcher (bot/rasa_ext/launch.py).
 
 Both replace a per-call recomputation of something constant; behaviour is unchanged.
 - RemoteAction checks every action-server reply against a JSON schema with
@@ -8,6 +8,7 @@ Both replace a per-call recomputation of something constant; behaviour is unchan
   for each stored event it deserialises: about 1.5 ms per message. The name-to-class map
   is now built once, and rebuilt if a name is not found (a class imported later).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -5,8 +5,10 @@ import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
-import bot.channels  # noqa: F401  (installs the patches, as the Rasa server does)
-from bot.rasa_patches import resolve_by_type, validate_action_result
+from bot.rasa_ext import prepare
+from bot.rasa_ext.patches import resolve_by_type, validate_action_result
+
+prepare(quiet=False)  # as the launcher does before Rasa runs
 
 GOOD = [
     {"events": [{"event": "slot", "name": "membership_category", "value": "x"}],

@@ -1,0 +1,92 @@
+"""What every channel of ours shares: input cleaning, the canned replies, and `ask`.
+
+Each channel (rest.py, web.py, slack.py) adds only its own transport rules; the assistant
+is asked the same way everywhere, so every message gets an answer, never silence.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+MAX_SENDER_CHARS = 128
+EMPTY_REPLY = "Please type a question about careers in interventional radiology."
+TOO_LONG_REPLY = (
+    "That message is too long for me ({length} characters). Please ask in under "
+    f"{MAX_MESSAGE_CHARS} characters, one question at a time."
+)
+NO_REPLY = (
+    "Sorry, something went wrong on my side and I couldn't answer. Please try again in a moment."
+)
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalised text without control characters (newlines and tabs become spaces)."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(
+        " " if ch in "\n\r\t" else ch
+        for ch in text
+        if ch in "\n\r\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+    ).strip()
+
+
+def check_body(body: Any) -> Optional[str]:
+    """What is wrong with a request body, or None when it is acceptable."""
+    if not isinstance(body, dict):
+        return 'The body must be a JSON object: {"sender": "...", "message": "..."}.'
+    sender = body.get("sender")
+    if not isinstance(sender, str) or not sender.strip():
+        return '"sender" must be a non-empty string identifying the conversation.'
+    if len(sender) > MAX_SENDER_CHARS:
+        return f'"sender" must be at most {MAX_SENDER_CHARS} characters.'
+    if not isinstance(body.get("message", ""), str):
+        return '"message" must be a string.'
+    metadata = body.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        return '"metadata" must be a JSON object.'
+    return None
+
+
+async def health(request: Request) -> HTTPResponse:
+    """GET on a channel's prefix: the channel is up (shared by all our channels)."""
+    return response.json({"status": "ok"})
+
+
+def bot_reply(sender: str, text: str) -> List[Dict[str, Any]]:
+    return [{"recipient_id": sender, "text": text}]
+
+
+async def ask(
+    on_new_message: Callable[[UserMessage], Awaitable[None]],
+    sender: str,
+    message: str,
+    input_channel: str,
+    metadata: Optional[Dict[str, Any]] = None,
+) -> List[Dict[str, Any]]:
+    """The assistant's replies to one message, never none (shared by our channels).
+
+    An empty or overlong message gets its canned answer without reaching the model; a
+    failure, or no reply at all, gets an apology instead of silence.
+    """
+    text = clean_text(message)
+    if not text:
+        return bot_reply(sender, EMPTY_REPLY)
+    if len(text) > MAX_MESSAGE_CHARS:
+        return bot_reply(sender, TOO_LONG_REPLY.format(length=len(text)))
+    collector = CollectingOutputChannel()
+    try:
+        await on_new_message(
+            UserMessage(text, collector, sender, input_channel=input_channel, metadata=metadata)
+        )
+    except Exception:
+        logger.exception("Failed to handle a message from %s", sender)
+    return collector.messages or bot_reply(sender, NO_REPLY)

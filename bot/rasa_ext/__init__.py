@@ -1,0 +1,56 @@
+"""Everything that reaches into Rasa 3.6's internals, in one version-checked place.
+
+Rasa is used through its public surface (CLI, Agent, channels, tracker stores) except here.
+The servers, `make chat`, training and evaluation all start Rasa through `launch.py`
+(`python -m bot.rasa_ext.launch ...`) or, in-process, through `prepare()`; both check the
+version first and refuse any Rasa that is not 3.6.x, since each item below was read off
+3.6's source and may differ elsewhere.
+
+Private Rasa names and behaviours the project relies on:
+- `rasa.core.actions.action.RemoteAction._validate_action_result` and
+  `RemoteAction.action_response_format_spec` (patches.py: cached validator);
+- `rasa.shared.core.events.Event.resolve_by_type` and
+  `rasa.shared.utils.common.all_subclasses` (patches.py: cached event-type map);
+- `rasa.core.tracker_store.SQLTrackerStore`: `session_scope`, `_event_query`,
+  `_additional_events`, `SQLEvent` and its `id`, `type_name`, `action_name`, `data`
+  columns (tracker_store.py: the windowed store);
+- `rasa.utils.common.configure_logging_and_warnings`,
+  `rasa.utils.log_utils.configure_structlog` (quiet.py);
+- `rasa.__main__.main` reading `sys.argv` (launch.py);
+- the `events` table's layout (bot/training/review.py reads it).
+"""
+
+from __future__ import annotations
+
+SUPPORTED_SERIES = "3.6."
+# Rasa's intent for a message the NLU fallback took over (rasa.shared.constants).
+NLU_FALLBACK = "nlu_fallback"
+
+
+class UnsupportedRasa(RuntimeError):
+    """The installed Rasa is not the series these extensions were written against."""
+
+
+def check_version(version: str | None = None) -> str:
+    """The installed Rasa version; raises UnsupportedRasa unless it is 3.6.x."""
+    if version is None:
+        from rasa.version import __version__
+
+        version = str(__version__)
+    if not version.startswith(SUPPORTED_SERIES):
+        raise UnsupportedRasa(
+            f"This project extends Rasa {SUPPORTED_SERIES}x internals (see bot/rasa_ext/), "
+            f"but Rasa {version} is installed. Install the locked versions: `make install`."
+        )
+    return version
+
+
+def prepare(quiet: bool = True) -> None:
+    """Get an in-process Rasa ready: version checked, patches installed, logs quieted."""
+    from bot.rasa_ext import patches
+    from bot.rasa_ext.quiet import quiet_rasa
+
+    check_version()
+    if quiet:
+        quiet_rasa()
+    patches.install()

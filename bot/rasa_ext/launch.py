@@ -1,0 +1,37 @@
+"""`python -m bot.rasa_ext.launch ARGS...`: Rasa's own CLI, with our extensions in place.
+
+The one way the project starts Rasa (servers, `make chat`, training, `rasa test`): the
+version is checked and the patches installed before Rasa parses its arguments, so no entry
+point runs an unpatched Rasa.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional, Sequence
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    from bot.rasa_ext import UnsupportedRasa, check_version, patches
+    from bot.rasa_ext.quiet import hide_library_deprecations
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        check_version()
+    except UnsupportedRasa as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    hide_library_deprecations()
+    patches.install()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["rasa", *args]
+    try:
+        rasa_main()
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

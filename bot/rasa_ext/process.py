@@ -1,0 +1,28 @@
+"""How the project starts Rasa as a child process: the launcher and its environment."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Dict, List
+
+
+def rasa_env() -> Dict[str, str]:
+    """Environment for Rasa processes: no telemetry (nothing leaves the machine), quiet."""
+    env = dict(os.environ)
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env.setdefault(
+        "PYTHONWARNINGS",
+        ",".join(
+            f"ignore::{w}"
+            for w in ("DeprecationWarning", "PendingDeprecationWarning", "FutureWarning")
+        ),
+    )
+    return env
+
+
+def rasa_command(*args: str) -> List[str]:
+    """`rasa ARGS...` through our launcher, so the version check and patches always apply."""
+    return [sys.executable, "-m", "bot.rasa_ext.launch", *args]
