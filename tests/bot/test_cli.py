@@ -29,9 +29,12 @@ def test_fees_list_and_set(migrated_db: str) -> None:
     listed = bot("fees", "list", db=migrated_db)
     assert listed.returncode == 0
     assert "medical-student" in listed.stdout and "(free)" in listed.stdout
-    changed = bot("fees", "set", "resident-in-training", "60", db=migrated_db)
+    changed = bot("fees", "set", "Resident-In-Training", "60", db=migrated_db)  # any case
     assert changed.returncode == 0, changed.stderr
-    assert "Resident-in-Training (resident-in-training) is now $60 per year." in changed.stdout
+    assert (
+        "Resident-in-Training (resident-in-training) is now $60 per year (was $50 per year)."
+        in changed.stdout
+    )
     assert "$60 per year" in bot("fees", "list", db=migrated_db).stdout
 
 
