@@ -5,32 +5,45 @@ from __future__ import annotations
 import abc
 import re
 from datetime import date
+from difflib import SequenceMatcher
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import db
 from actions.entities import latest_entity
-from actions.formatting import event_details, upcoming, upcoming_answer
+from actions.formatting import event_details, registration_answer, upcoming, upcoming_answer
 from bot import settings
 from bot.db.records import EventRecord
+from bot.nlp.patterns import canonical
 
 UNAVAILABLE = "utter_events_unavailable"
+SLOT = "event"
+REGISTER = re.compile(r"\b(register|registration|sign(ing)? up|enrol+)\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = {"the", "a", "an", "of", "and", "for", "in", "on", "sir", "ir", "event", "meeting"}
+
+
+def _same_word(word: str, other: str) -> bool:
+    """Equal, or one small typo apart for words long enough to tell ("practicm")."""
+    if word == other:
+        return True
+    return min(len(word), len(other)) >= 5 and SequenceMatcher(None, word, other).ratio() >= 0.8
 
 
 def match_by_name(events: Sequence[EventRecord], text: str) -> Optional[EventRecord]:
     """The event whose name shares the most distinctive words with the text, if any.
 
-    Finds events staff added after the NLU patterns were written.
+    Finds events staff added after the NLU patterns were written, whatever the case and
+    with small typos.
     """
     words = set(_WORD.findall(text.lower())) - _STOP
     best, best_score = None, 0
     for event in events:
         name_words = set(_WORD.findall(event.name.lower())) - _STOP
-        score = len(words & name_words)
+        score = sum(any(_same_word(w, n) for w in words) for n in name_words)
         if score > best_score:
             best, best_score = event, score
     return best
@@ -65,7 +78,7 @@ class EventsAction(Action, abc.ABC):
     ) -> List[Dict[Text, Any]]:
         ok, events = await db.read_or_apologise(dispatcher, UNAVAILABLE, db.events().list)
         if ok and events is not None:
-            self.answer(dispatcher, tracker, events, settings.today())
+            return self.answer(dispatcher, tracker, events, settings.today()) or []
         return []
 
     @abc.abstractmethod
@@ -75,8 +88,8 @@ class EventsAction(Action, abc.ABC):
         tracker: Tracker,
         events: List[EventRecord],
         today: date,
-    ) -> None:
-        """Send the answer built from `events`."""
+    ) -> Optional[List[Dict[Text, Any]]]:
+        """Send the answer built from `events`; return the events to record, if any."""
 
 
 class ActionUpcomingEvents(EventsAction):
@@ -96,15 +109,23 @@ class ActionEventDetails(EventsAction):
     def name(self) -> Text:
         return "action_event_details"
 
-    def answer(self, dispatcher, tracker, events, today) -> None:
+    def answer(self, dispatcher, tracker, events, today) -> List[Dict[Text, Any]]:
+        text = tracker.latest_message.get("text") or ""
         kind = latest_entity(tracker, "event")
         raw = [str(e.get("value")) for e in tracker.latest_message.get("entities") or []]
-        event = choose_event(events, kind, tracker.latest_message.get("text") or "", raw)
+        event = choose_event(events, kind, text, raw)
+        if event is None and tracker.get_slot(SLOT):  # a follow-up: "when is it?"
+            remembered = str(tracker.get_slot(SLOT))
+            event = choose_event(events, canonical(SLOT, remembered), "", [remembered])
         if event is None:
             dispatcher.utter_message(
                 text="I'm not sure which event you mean. Here is what I know of:\n"
                 + upcoming_answer(events, today)
             )
-            return
-        related = [e for e in events if e.kind == event.kind and e.slug != event.slug]
-        dispatcher.utter_message(text=event_details(event, related, today))
+            return []
+        if REGISTER.search(text):
+            dispatcher.utter_message(text=registration_answer(event))
+        else:
+            related = [e for e in events if e.kind == event.kind and e.slug != event.slug]
+            dispatcher.utter_message(text=event_details(event, related, today))
+        return [SlotSet(SLOT, event.slug)]

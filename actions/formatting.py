@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, List, Sequence, Tuple
 
+from actions import links
 from bot.db.records import CategoryRecord, EventRecord
 
 
@@ -87,3 +88,20 @@ def event_details(event: EventRecord, related: Sequence[EventRecord], today: dat
         if past:
             lines.append(f"The most recent one I know of: {event_line(past[-1], today)[2:]}.")
     return "\n".join(lines)
+
+
+def registration_answer(event: EventRecord) -> str:
+    """How to register for an event: its own page when staff gave one, else SIR's site."""
+    page = f"its page: {event.link}" if event.link else f"SIR's website: {links.SIR_HOME}"
+    return (
+        f"I don't have registration details for **{event.name}**. Registration and the "
+        f"latest details are on {page}"
+    )
+
+
+def join_answer(categories: Sequence[CategoryRecord]) -> str:
+    """How to join SIR, with every in-training category's current fee (from the database)."""
+    return (
+        f"You can join SIR online: [Join SIR]({links.JOIN_SIR}). Choose the in-training "
+        "category that fits you:\n" + fee_table(categories)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -10,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import db
 from actions.entities import latest_entity
-from actions.formatting import fee_answer, fee_table
+from actions.formatting import fee_answer, fee_table, join_answer, registration_answer
 from bot.nlp.patterns import canonical
 
 SLOT = "membership_category"
@@ -62,5 +63,48 @@ class ActionMembershipCategories(Action):
         dispatcher.utter_message(
             text="SIR's in-training membership categories:\n" + fee_table(categories),
             buttons=[{"title": "How do I join?", "payload": "/join_sir"}],
+        )
+        return []
+
+
+EVENT_ACTIONS = ("action_event_details", "action_upcoming_events")
+MEMBERSHIP_WORDS = re.compile(r"\b(sir|society|member|membership|join)\b", re.IGNORECASE)
+
+
+def asked_about_event(tracker: Tracker) -> Optional[str]:
+    """The event just discussed, when "how do I register?" follows an event answer."""
+    text = tracker.latest_message.get("text") or ""
+    if MEMBERSHIP_WORDS.search(text) or not tracker.get_slot("event"):
+        return None
+    actions = [e.get("name") for e in tracker.events if e.get("event") == "action"]
+    previous = [name for name in actions if name not in ("action_listen", None)]
+    if previous and previous[-1] in EVENT_ACTIONS:
+        return str(tracker.get_slot("event"))
+    return None
+
+
+class ActionJoinSir(Action):
+    """How to join, with the current fees; or, right after an event, how to register for it."""
+
+    def name(self) -> Text:
+        return "action_join_sir"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        slug = asked_about_event(tracker)
+        if slug:
+            ok, event = await db.read_or_apologise(
+                dispatcher, "utter_events_unavailable", db.events().get, slug
+            )
+            if ok and event is not None:
+                dispatcher.utter_message(text=registration_answer(event))
+                return []
+        ok, categories = await db.read_or_apologise(dispatcher, UNAVAILABLE, db.memberships().list)
+        if not ok or categories is None:
+            return []
+        dispatcher.utter_message(
+            text=join_answer(categories),
+            buttons=[{"title": "The RFS Section", "payload": "/rfs_section"}],
         )
         return []

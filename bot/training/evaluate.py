@@ -119,10 +119,12 @@ def main(
     models_dir: Optional[Path] = None,
     heldout: Path = HELDOUT,
 ) -> int:
-    """`make evaluate`: the report of `model` (default: the current data's model, trained if
-    needed) on `heldout`."""
+    """`make evaluate`: the held-out report of `model` (default: the current data's model,
+    trained if needed), then the realistic questions answered by the running assistant."""
+    from bot.training import realistic
     from bot.training.model import train
 
     path = Path(model) if model else train(root=root, models_dir=models_dir)
     print(format_report(evaluate(path, heldout)))
+    print("\n" + realistic.evaluate_model(path).format(), flush=True)
     return 0

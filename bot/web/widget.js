@@ -9,7 +9,12 @@
  * Optional data attributes: data-server (default: the origin this script came from; ""
  * means the host page's own origin), data-title, data-greeting (sent to the bot on the
  * first open; default "/greet"; "" for none), data-primary-color, data-primary-text-color,
- * data-position ("right" or "left"), data-storage-key (default "ir-careers-chat").
+ * data-position ("right" or "left"), data-storage-key (default "ir-careers-chat"),
+ * data-subtitle (a line under the title; default "Careers in interventional radiology"; ""
+ * for none) and data-avatar (the header's logo: an image URL, absolute http(s) or relative
+ * to the host page, e.g. "https://www.example.org/logo.png" or "/img/logo.png"; anything
+ * else, such as javascript: or data: URLs, is ignored. Default, or if the image fails to
+ * load: a built-in drawing). The avatar is decorative (alt=""): the title names the chat.
  *
  * Talks to the bot over plain HTTP: POST {server}/webhooks/web/webhook with
  * {"sender", "message"}; the answer is a JSON array of {"text"?, "buttons"?} messages.
@@ -43,6 +48,7 @@
 
   var DEFAULTS = {
     title: 'IR careers assistant',
+    subtitle: 'Careers in interventional radiology',
     greeting: '/greet',
     position: 'right',
     storageKey: 'ir-careers-chat'
@@ -70,7 +76,9 @@
     retrying: 'Trying to reach the assistant\u2026',
     rejected: "Sorry, the assistant couldn't process that message. Please rephrase it and " +
       'try again.',
-    unreadable: "Sorry, the assistant's reply couldn't be read. Please try again."
+    unreadable: "Sorry, the assistant's reply couldn't be read. Please try again.",
+    // Short enough for one line in the 380 px panel and on a 360 px phone.
+    disclaimer: "Based on SIR's public information. Not medical advice."
   };
 
   // Inline SVG icons (24x24, stroked with currentColor). Drawn for this widget.
@@ -146,6 +154,31 @@
     return svg;
   }
 
+  /**
+   * The built-in avatar: the site icon's speech bubble with "IR", on a round badge whose
+   * colours come from the CSS (primary colour on the primary text colour).
+   */
+  function defaultAvatar() {
+    var svg = document.createElementNS(SVG_NS, 'svg');
+    [['class', 'irc-avatar-default'], ['viewBox', '0 0 32 32'], ['width', '32'],
+      ['height', '32'], ['aria-hidden', 'true'], ['focusable', 'false']].forEach(function (a) {
+      svg.setAttribute(a[0], a[1]);
+    });
+    var shapes = [
+      ['path', { 'class': 'irc-avatar-bubble', fill: 'currentColor',
+        d: 'M10 10h12a3 3 0 0 1 3 3v6a3 3 0 0 1-3 3h-7l-4.5 3.5V22H10a3 3 0 0 1-3-3v-6a3 3 0 0 1 3-3z' }],
+      ['path', { 'class': 'irc-avatar-mark', fill: 'none', 'stroke-width': '1.6',
+        'stroke-linecap': 'round', 'stroke-linejoin': 'round',
+        d: 'M12 13.5v5M15 13.5v5M15 13.5h2.5a1.75 1.75 0 0 1 0 3.5H15M17.5 17l2 1.5' }]
+    ];
+    shapes.forEach(function (shape) {
+      var node = document.createElementNS(SVG_NS, shape[0]);
+      Object.keys(shape[1]).forEach(function (key) { node.setAttribute(key, shape[1][key]); });
+      svg.appendChild(node);
+    });
+    return svg;
+  }
+
   /** A random UUID (v4) for the conversation's sender id. */
   function newSenderId() {
     var c = window.crypto;
@@ -184,6 +217,18 @@
     return new Promise(function (resolve) { setTimeout(resolve, ms); });
   }
 
+  /**
+   * An image URL from a data attribute, or null. Only http(s) images are used: relative
+   * paths resolve against the host page (so "/logo.png" is same-origin); javascript:, data:,
+   * blob: and the like are refused, so the attribute can't smuggle in script or markup.
+   */
+  function imageUrl(value) {
+    if (typeof value !== 'string' || !value.trim()) return null;
+    var url;
+    try { url = new URL(value.trim(), document.baseURI); } catch (e) { return null; }
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  }
+
   /** A CSS colour from a data attribute, or null when absent or invalid. */
   function cssColor(value) {
     if (typeof value !== 'string' || !value.trim()) return null;
@@ -214,6 +259,7 @@
     server = server.trim().replace(/\/+$/, '');
 
     var greeting = data('greeting');
+    var subtitle = data('subtitle');
     var storageKey = (data('storage-key') || '').trim();
 
     return {
@@ -221,6 +267,8 @@
       // The stylesheet sits next to the script (GET /widget.css on the bot server).
       stylesheet: scriptUrl ? new URL('widget.css', scriptUrl).href : server + '/widget.css',
       title: (data('title') || '').trim() || DEFAULTS.title,
+      subtitle: subtitle === null ? DEFAULTS.subtitle : subtitle.trim(),
+      avatar: imageUrl(data('avatar')),
       greeting: greeting === null ? DEFAULTS.greeting : greeting.trim(),
       primaryColor: cssColor(data('primary-color')),
       primaryTextColor: cssColor(data('primary-text-color')),
@@ -235,10 +283,11 @@
    * State shape:
    *   { v, sender, open, greeted, draft,
    *     messages: [{ id, role: "user"|"bot"|"note", text, payload?, status?, hidden?,
-   *                  buttons?: [{title, payload}], replyTo? }] }
+   *                  buttons?: [{title, payload}], chosen?, replyTo? }] }
    * User message status: "queued" (waiting), "sending", "sent", "unsent" (failed, kept for
    * retry) or "rejected" (the server refused it). A hidden user message is the greeting
-   * payload: sent to the bot, never shown.
+   * payload: sent to the bot, never shown. A bot message's `chosen` is the index of the
+   * quick reply the user clicked (drawn as picked once the buttons are disabled).
    * ------------------------------------------------------------------------------------- */
 
   function createStore(key) {
@@ -332,6 +381,9 @@
     } else if (raw.role === 'bot') {
       msg.buttons = normalizeButtons(raw.buttons);
       if (!msg.text && !msg.buttons.length) return null;
+      if (typeof raw.chosen === 'number' && raw.chosen >= 0 && raw.chosen < msg.buttons.length) {
+        msg.chosen = raw.chosen;
+      }
     } else if (!msg.text) {
       return null;
     }
@@ -563,6 +615,8 @@
       }, [icon('chat'), icon('close')]);
 
       var title = h('h2', { 'class': 'irc-title', id: 'irc-title', text: config.title });
+      var subtitle = config.subtitle
+        ? h('p', { 'class': 'irc-subtitle', text: config.subtitle }) : null;
 
       var menuButton = h('button', {
         type: 'button',
@@ -597,7 +651,8 @@
       }, [icon('close')]);
 
       var header = h('div', { 'class': 'irc-header' }, [
-        title,
+        buildAvatar(),
+        h('div', { 'class': 'irc-heading' }, [title, subtitle]),
         h('div', { 'class': 'irc-menu-wrap' }, [menuButton, menu]),
         closeButton
       ]);
@@ -635,6 +690,11 @@
         h('span', { 'class': 'irc-sr-only', id: 'irc-input-hint', text: TEXT.inputHint })
       ]);
 
+      // Static text outside the live log: read when the user reaches it, never re-announced
+      // as messages arrive.
+      var disclaimer = h('p', { 'class': 'irc-disclaimer', id: 'irc-disclaimer',
+        text: TEXT.disclaimer });
+
       var panel = h('div', {
         'class': 'irc-panel',
         id: 'irc-panel',
@@ -645,6 +705,7 @@
         header,
         log,
         form,
+        disclaimer,
         h('span', { 'class': 'irc-sr-only', id: 'irc-newtab-hint', text: TEXT.newTab })
       ]);
 
@@ -665,6 +726,23 @@
         newConversation: newConversation, closeButton: closeButton, log: log, form: form,
         input: input, sendButton: sendButton
       };
+    }
+
+    /** The header's avatar: the data-avatar image, else (or if it fails) the built-in one. */
+    function buildAvatar() {
+      var wrap = h('span', { 'class': 'irc-avatar', 'aria-hidden': 'true' });
+      if (!config.avatar) {
+        wrap.appendChild(defaultAvatar());
+        return wrap;
+      }
+      var img = h('img', { 'class': 'irc-avatar-img', src: config.avatar, alt: '',
+        width: '36', height: '36', decoding: 'async', referrerpolicy: 'no-referrer' });
+      img.addEventListener('error', function () {
+        wrap.textContent = '';
+        wrap.appendChild(defaultAvatar());
+      });
+      wrap.appendChild(img);
+      return wrap;
     }
 
     /* ---------- persistence ---------- */
@@ -714,12 +792,47 @@
         role: 'group',
         'aria-label': TEXT.suggestions
       });
-      msg.buttons.forEach(function (button) {
-        var node = h('button', { type: 'button', 'class': 'irc-quick-reply', text: button.title });
-        node.addEventListener('click', function () { chooseQuickReply(msg, button, group); });
+      msg.buttons.forEach(function (button, index) {
+        var node = h('button', {
+          type: 'button',
+          'class': 'irc-quick-reply' + (msg.chosen === index ? ' irc-chosen' : ''),
+          text: button.title
+        });
+        node.addEventListener('click', function () { chooseQuickReply(msg, index, node); });
         group.appendChild(node);
       });
       return group;
+    }
+
+    /**
+     * Quick replies answer the turn they came with: once the user has said anything after
+     * a bot message (typed or clicked), its buttons are disabled, so an old choice can't
+     * be sent out of context. Derived from the order of the history (nothing extra is
+     * stored), so a reload draws the same: only the latest bot turn, still unanswered,
+     * keeps live buttons.
+     */
+    function refreshQuickReplies() {
+      var answered = false; // a user message comes later in the history
+      for (var i = state.messages.length - 1; i >= 0; i--) {
+        var msg = state.messages[i];
+        if (msg.role === 'user') {
+          answered = true;
+        } else if (msg.role === 'bot' && msg.buttons && msg.buttons.length) {
+          var node = elements.get(msg.id);
+          var group = node && node.querySelector('.irc-quick-replies');
+          if (group) setQuickRepliesLive(group, !answered);
+        }
+      }
+    }
+
+    function setQuickRepliesLive(group, live) {
+      group.classList.toggle('irc-stale', !live);
+      Array.prototype.forEach.call(group.querySelectorAll('.irc-quick-reply'), function (b) {
+        // disabled: not clickable, not focusable, and announced as unavailable.
+        b.disabled = !live;
+        if (live) b.removeAttribute('aria-disabled');
+        else b.setAttribute('aria-disabled', 'true');
+      });
     }
 
     /** Mark a user message as waiting or not sent (class irc-unsent). */
@@ -751,11 +864,19 @@
       return node;
     }
 
+    /** mountMessage, then bring every message's quick replies up to date. */
+    function mountAndRefresh(index) {
+      var node = mountMessage(index);
+      refreshQuickReplies();
+      return node;
+    }
+
     /** Render the whole stored history (before the widget is attached: no announcements). */
     function renderHistory() {
       ui.log.textContent = '';
       elements.clear();
       state.messages.forEach(function (msg, index) { mountMessage(index); });
+      refreshQuickReplies();
     }
 
     /** Show the typing indicator at the end of the log (scrolled into view unless told). */
@@ -833,7 +954,7 @@
     function addMessage(msg) {
       state.messages.push(msg);
       save();
-      return mountMessage(state.messages.length - 1);
+      return mountAndRefresh(state.messages.length - 1);
     }
 
     /** Show a user message (title/text) and queue its payload for the bot. */
@@ -869,11 +990,13 @@
       sendUserMessage(text);
     }
 
-    function chooseQuickReply(msg, button, group) {
-      msg.buttons = []; // a choice consumes this message's quick replies
-      if (group.parentNode) group.parentNode.removeChild(group);
-      ui.input.focus(); // the clicked button is gone: keep focus in the panel
-      sendUserMessage(button.title, button.payload);
+    function chooseQuickReply(msg, index, node) {
+      if (node.disabled) return;
+      msg.chosen = index; // saved with the user message that sendUserMessage adds
+      node.classList.add('irc-chosen');
+      // The clicked button is about to be disabled (it loses focus): keep focus in the panel.
+      ui.input.focus();
+      sendUserMessage(msg.buttons[index].title, msg.buttons[index].payload);
     }
 
     function nextOutstanding() {
@@ -921,7 +1044,7 @@
           if (gen !== generation) return;
           var at = state.messages.indexOf(reply);
           if (at < 0) return;
-          var node = mountMessage(at);
+          var node = mountAndRefresh(at);
           first = first || node;
           reveal(first);
         });
@@ -934,7 +1057,7 @@
       var index = replyIndex(msg);
       state.messages.splice(index, 0, note);
       save();
-      reveal(mountMessage(index));
+      reveal(mountAndRefresh(index));
     }
 
     /**

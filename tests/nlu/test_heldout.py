@@ -9,7 +9,7 @@ import yaml
 from bot.settings import PROJECT_ROOT
 from bot.training.evaluate import HELDOUT, evaluate, format_report, load_heldout
 
-TARGET_ACCURACY = 0.90
+TARGET_ACCURACY = 0.95
 MIN_PER_INTENT = 5
 
 

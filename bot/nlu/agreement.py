@@ -1,0 +1,236 @@
+"""The agreement gate: an intent is answered only if the question is really about it.
+
+A classifier always picks *some* intent, and a confident answer to a different question is
+the worst thing this assistant can say ("What Step 1 score do I need?" answered with the
+2012 specialty-recognition text). This component, placed after the classifier, checks that
+the question's distinctive words belong to the chosen intent: it learns, from the training
+examples, which lemmas each intent uses and which are generic to the whole domain. A
+question whose distinctive words are mostly foreign to the chosen intent (or unknown
+everywhere) is sent to the NLU fallback, which answers from the knowledge only when
+retrieval is confident and otherwise says honestly that it has no information.
+
+Typos are forgiven: an unknown word close to a known one ("membershp") counts as that word.
+Never gated: emergencies and medical refusals (safety first), the user saying who they
+are ("M3": too short to judge), the intents that already mean "I can't answer", and very
+confident predictions. Greetings and thanks are gated only when the message is a question.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections import defaultdict
+from typing import Any, Dict, List, Optional, Set, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOKENS
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+NLU_FALLBACK = "nlu_fallback"
+VOCABULARY_FILE = "agreement.json"
+WORD = re.compile(r"^[a-z][a-z0-9/+-]*$")
+QUESTION = re.compile(
+    r"\?\s*$|^\s*(how|what|when|where|why|who|which|can|could|is|are|do|does|should|will)\b", re.I
+)
+# Function words carry no topic; sklearn's list plus chat fillers.
+EXTRA_STOP = {
+    "hi",
+    "hey",
+    "thanks",
+    "thank",
+    "please",
+    "just",
+    "really",
+    "know",
+    "like",
+    "want",
+    "wonder",
+    "wondering",
+    "question",
+    "anyone",
+    "guy",
+    "im",
+    "ive",
+}
+
+
+def _stop_words() -> Set[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return set(ENGLISH_STOP_WORDS) | EXTRA_STOP
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class IntentAgreementGate(GraphComponent, IntentClassifier):
+    """Sends a prediction to the fallback when the question's words don't fit its intent."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        # It must follow the classifier in config.yml; Rasa's check cannot see that for a
+        # trainable component (its training needs only the data), so none is declared.
+        return []
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # At least this share of the question's distinctive words must be the intent's
+            # (measured on the held-out set and a dev set of unanswerable questions: above
+            # "none of them" the gate refused too many right answers).
+            "min_support": 0.01,
+            # A prediction this confident is left alone.
+            "confident": 0.9,
+            # Chat intents are judged differently: a real question is never a "thanks".
+            "chat_intents": ["greet", "goodbye", "thank"],
+            "chat_min_support": 0.5,
+            # A word used by at least this share of intents is generic to the domain.
+            "generic_share": 0.12,
+            # Intents never gated.
+            "exempt_intents": [
+                "medical_emergency",
+                "medical_advice",
+                "inform_category",
+                "no_info",
+                "out_of_scope",
+                "salary_lifestyle",
+                "help",
+                "bot_challenge",
+                NLU_FALLBACK,
+            ],
+            # Typo tolerance: similarity to a known word (difflib ratio).
+            "typo_cutoff": 0.84,
+        }
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vocabulary: Optional[Dict[str, List[str]]] = None,
+        generic: Optional[List[str]] = None,
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.vocabulary = {k: set(v) for k, v in (vocabulary or {}).items()}
+        self.generic = set(generic or [])
+        self.known = sorted(set().union(*self.vocabulary.values())) if self.vocabulary else []
+        self.known_set = set(self.known)
+        self._stop = _stop_words()
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IntentAgreementGate:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> IntentAgreementGate:
+        try:
+            with model_storage.read_from(resource) as directory:
+                saved = json.loads((directory / VOCABULARY_FILE).read_text("utf-8"))
+        except (ValueError, FileNotFoundError):
+            return cls(config, model_storage, resource)  # untrained: gates nothing
+        return cls(config, model_storage, resource, saved["vocabulary"], saved["generic"])
+
+    # Training: which words each intent uses, and which the whole domain uses.
+
+    def train(self, training_data: TrainingData) -> Resource:
+        vocabulary: Dict[str, Set[str]] = defaultdict(set)
+        for example in training_data.intent_examples:
+            vocabulary[example.get(INTENT)] |= self.words(example)
+        counts: Dict[str, int] = defaultdict(int)
+        for words in vocabulary.values():
+            for word in words:
+                counts[word] += 1
+        limit = max(2, int(self.config["generic_share"] * len(vocabulary)))
+        generic = sorted(w for w, n in counts.items() if n >= limit)
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / VOCABULARY_FILE).write_text(
+                json.dumps(
+                    {
+                        "vocabulary": {k: sorted(v) for k, v in vocabulary.items()},
+                        "generic": generic,
+                    }
+                ),
+                "utf-8",
+            )
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    # Serving.
+
+    def words(self, message: Message) -> Set[str]:
+        """The message's lemmas that can carry a topic."""
+        tokens = message.get(TEXT_TOKENS) or []
+        lemmas = [(t.lemma or t.text or "").lower() for t in tokens] or (
+            (message.get(TEXT) or "").lower().split()
+        )
+        return {w for w in lemmas if len(w) > 1 and WORD.match(w) and w not in self._stop}
+
+    def _as_known(self, word: str) -> Optional[str]:
+        if not self.known or word in self.generic:
+            return word
+        if word in self.known_set:
+            return word
+        if len(word) >= 5:
+            close = difflib.get_close_matches(
+                word, self.known, n=1, cutoff=self.config["typo_cutoff"]
+            )
+            if close:
+                return close[0]
+        return None
+
+    def support(self, message: Message, intent: str) -> Optional[float]:
+        """Share of the message's distinctive words the intent uses (None: no such words)."""
+        distinctive = [w for w in self.words(message) if w not in self.generic]
+        if not distinctive:
+            return None
+        own = self.vocabulary.get(intent, set())
+        supported = sum(1 for w in distinctive if (self._as_known(w) or "") in own)
+        return supported / len(distinctive)
+
+    def disagrees(self, message: Message, intent: str, share: Optional[float]) -> bool:
+        """Whether the prediction should go to the fallback instead."""
+        if share is None:
+            return False
+        if intent in self.config["chat_intents"]:
+            asks = bool(QUESTION.search(message.get(TEXT) or ""))
+            return asks and share < self.config["chat_min_support"]
+        confidence = (message.get(INTENT) or {}).get("confidence") or 0.0
+        return share < self.config["min_support"] and confidence < self.config["confident"]
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if not self.vocabulary:
+            return messages
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            if not intent or intent in self.config["exempt_intents"]:
+                continue
+            share = self.support(message, intent)
+            message.set("agreement", share, add_to_output=True)
+            if self.disagrees(message, intent, share):
+                confidence = (message.get(INTENT) or {}).get("confidence", 0.0)
+                fallback = {"name": NLU_FALLBACK, "confidence": confidence}
+                message.set(INTENT, fallback, add_to_output=True)
+                ranking = message.get(INTENT_RANKING_KEY) or []
+                message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
+        return messages
