@@ -5,48 +5,31 @@ from __future__ import annotations
 import abc
 import re
 from datetime import date
-from difflib import SequenceMatcher
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import db
+from actions import db, links
 from actions.entities import latest_entity
 from actions.formatting import event_details, registration_answer, upcoming, upcoming_answer
 from bot import settings
 from bot.db.records import EventRecord
+from bot.event_names import best_match
 from bot.nlp.patterns import canonical
 
 UNAVAILABLE = "utter_events_unavailable"
 SLOT = "event"
 REGISTER = re.compile(r"\b(register|registration|sign(ing)? up|enrol+)\b", re.IGNORECASE)
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = {"the", "a", "an", "of", "and", "for", "in", "on", "sir", "ir", "event", "meeting"}
-
-
-def _same_word(word: str, other: str) -> bool:
-    """Equal, or one small typo apart for words long enough to tell ("practicm")."""
-    if word == other:
-        return True
-    return min(len(word), len(other)) >= 5 and SequenceMatcher(None, word, other).ratio() >= 0.8
 
 
 def match_by_name(events: Sequence[EventRecord], text: str) -> Optional[EventRecord]:
     """The event whose name shares the most distinctive words with the text, if any.
 
-    Finds events staff added after the NLU patterns were written, whatever the case and
-    with small typos.
+    Finds events staff added after the NLU patterns were written (bot/event_names.py).
     """
-    words = set(_WORD.findall(text.lower())) - _STOP
-    best, best_score = None, 0
-    for event in events:
-        name_words = set(_WORD.findall(event.name.lower())) - _STOP
-        score = sum(any(_same_word(w, n) for w in words) for n in name_words)
-        if score > best_score:
-            best, best_score = event, score
-    return best
+    return best_match(((e, e.name) for e in events), text)
 
 
 def choose_event(
@@ -118,10 +101,13 @@ class ActionEventDetails(EventsAction):
             remembered = str(tracker.get_slot(SLOT))
             event = choose_event(events, canonical(SLOT, remembered), "", [remembered])
         if event is None:
-            dispatcher.utter_message(
-                text="I'm not sure which event you mean. Here is what I know of:\n"
-                + upcoming_answer(events, today)
+            ask = (
+                f"To join SIR, use [Join SIR]({links.JOIN_SIR}). To register for an event, "
+                "tell me which one:\n"
+                if REGISTER.search(text)
+                else "I'm not sure which event you mean. Here is what I know of:\n"
             )
+            dispatcher.utter_message(text=ask + upcoming_answer(events, today))
             return []
         if REGISTER.search(text):
             dispatcher.utter_message(text=registration_answer(event))

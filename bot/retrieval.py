@@ -15,7 +15,7 @@ from typing import Any, FrozenSet, Optional, Sequence
 from bot.knowledge import Passage
 
 MIN_SCORE = 0.30
-MIN_SHARED_TERMS = 2
+MIN_SHARED_TERMS = 3
 WORD = re.compile(r"[a-z0-9][a-z0-9/+-]*[a-z0-9]|[a-z0-9]")
 # Words every question in this domain uses: sharing them proves nothing.
 DOMAIN_WORDS = frozenset(

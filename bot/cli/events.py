@@ -9,12 +9,12 @@ from bot.cli.common import Commands, command, group, iso_date
 from bot.db.records import EventRecord
 
 
-def plain_line(event: EventRecord) -> str:
-    """An event as staff read it in a terminal: id, kind, name — when — where."""
+def plain_text(event: EventRecord) -> str:
+    """An event as staff read it in a terminal: name — when — where."""
     parts = [event.name, event.when_text(settings.today())]
     if event.place_text:
         parts.append(event.place_text)
-    return f"{event.slug:<22} {event.kind:<16} {' — '.join(parts)}"
+    return " — ".join(parts)
 
 
 def events_list(args: argparse.Namespace) -> None:
@@ -27,7 +27,7 @@ def events_list(args: argparse.Namespace) -> None:
     if not events:
         print("No events." if args.all else "No upcoming events (use --all to see past ones).")
     for event in events:
-        print(plain_line(event))
+        print(f"{event.slug:<22} {event.kind:<16} {plain_text(event)}")
 
 
 def events_add(args: argparse.Namespace) -> None:
@@ -46,7 +46,7 @@ def events_add(args: argparse.Namespace) -> None:
         link=args.link,
         description=args.description or "",
     )
-    print(f"Added {plain_line(event)}")
+    print(f"Added {event.slug}: {plain_text(event)}")
     if event.start_date and not event.is_upcoming(settings.today()):
         print("Note: this event is in the past, so it is not offered as upcoming.")
 

@@ -9,7 +9,8 @@ question whose distinctive words are mostly foreign to the chosen intent (or unk
 everywhere) is sent to the NLU fallback, which answers from the knowledge only when
 retrieval is confident and otherwise says honestly that it has no information.
 
-Typos are forgiven: an unknown word close to a known one ("membershp") counts as that word.
+Typos are forgiven: an unknown word close to a known one ("membershp") counts as that word;
+words no intent uses are left out of the judgement.
 Never gated: emergencies and medical refusals (safety first), the user saying who they
 are ("M3": too short to judge), the intents that already mean "I can't answer", and very
 confident predictions. Greetings and thanks are gated only when the message is a question.
@@ -187,8 +188,7 @@ class IntentAgreementGate(GraphComponent, IntentClassifier):
         return {w for w in lemmas if len(w) > 1 and WORD.match(w) and w not in self._stop}
 
     def _as_known(self, word: str) -> Optional[str]:
-        if not self.known or word in self.generic:
-            return word
+        """The word, or the known word it is a typo of, or None when no intent uses it."""
         if word in self.known_set:
             return word
         if len(word) >= 5:
@@ -200,13 +200,17 @@ class IntentAgreementGate(GraphComponent, IntentClassifier):
         return None
 
     def support(self, message: Message, intent: str) -> Optional[float]:
-        """Share of the message's distinctive words the intent uses (None: no such words)."""
-        distinctive = [w for w in self.words(message) if w not in self.generic]
+        """Share of the message's distinctive known words that the intent uses.
+
+        Words no intent uses are left out (a new way of saying something proves nothing
+        either way); None when no distinctive known word is left to judge by.
+        """
+        known = [self._as_known(w) for w in self.words(message) if w not in self.generic]
+        distinctive = [w for w in known if w and w not in self.generic]
         if not distinctive:
             return None
         own = self.vocabulary.get(intent, set())
-        supported = sum(1 for w in distinctive if (self._as_known(w) or "") in own)
-        return supported / len(distinctive)
+        return sum(1 for w in distinctive if w in own) / len(distinctive)
 
     def disagrees(self, message: Message, intent: str, share: Optional[float]) -> bool:
         """Whether the prediction should go to the fallback instead."""

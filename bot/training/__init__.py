@@ -1,5 +1,5 @@
 """Training workflow: fingerprinted training, held-out evaluation, and the staff retraining
-workflow (README, "For staff: retraining"). Each module has one job, so the `bot` command and,
+workflow (docs/staff.md). Each module has one job, so the `bot` command and,
 later, a web page call the same functions:
 
 - project: where an assistant's files are (this checkout, or a copy in tests)

@@ -4,8 +4,7 @@ decide whether the candidate may be released.
 Staff are not ML engineers: the comparison is said in plain words (which intents got
 better or worse, which questions now get a different answer, which mix-ups are new), and
 the release gate refuses a candidate that is worse by more than the noise margin: the
-largest drop measured between equally good trainings (bot/training/noise.py; README,
-"For staff: retraining").
+largest drop measured between equally good trainings (bot/training/noise.py; docs/staff.md).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from typing import List, Tuple
 from bot.training.evaluate import Evaluation
 from bot.training.metrics import per_intent_f1
 
-# Measured with `python -m bot.training.noise` (README, "For staff: retraining"). Three
+# Measured with `python -m bot.training.noise` (docs/staff.md). Three
 # trainings with another random_state and example order: identical scores (lbfgs ignores the
 # seed). Three trainings on different random 90% of the examples: the largest drop between two
 # was 1.7 points of accuracy (3 of 174 questions) and 0.20 of one intent's F1 (with 6 questions

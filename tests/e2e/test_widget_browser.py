@@ -205,11 +205,8 @@ def test_keyboard_only(page) -> None:
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'irc-input'")
     wait_for_greeting(page)
-    page.keyboard.type("what do IRs treat?")
-    count = bot_messages(page).count()
-    page.keyboard.press("Enter")
-    page.wait_for_function("n => document.querySelectorAll('.irc-msg.irc-bot').length > n", arg=count)
-    assert "embolization" in bot_messages(page).last.inner_text()
+    # The greeting's quick replies: only the latest bot turn's buttons are live (earlier
+    # ones are disabled once the user moves on), so choose one before typing.
     for _ in range(40):  # Tab (backwards) to a quick reply and choose it with Enter
         page.keyboard.press("Shift+Tab")
         if page.evaluate("() => document.activeElement.classList.contains('irc-quick-reply')"):
@@ -219,6 +216,12 @@ def test_keyboard_only(page) -> None:
     count = bot_messages(page).count()
     page.keyboard.press("Enter")
     page.wait_for_function("n => document.querySelectorAll('.irc-msg.irc-bot').length > n", arg=count)
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'irc-input'")
+    page.keyboard.type("what do IRs treat?")
+    count = bot_messages(page).count()
+    page.keyboard.press("Enter")
+    page.wait_for_function("n => document.querySelectorAll('.irc-msg.irc-bot').length > n", arg=count)
+    assert "embolization" in bot_messages(page).last.inner_text()
     page.keyboard.press("Escape")
     page.get_by_role("dialog").wait_for(state="hidden")
     assert page.evaluate("() => document.activeElement.classList.contains('irc-launcher')")
@@ -275,17 +278,26 @@ def choose(page, title: str, question: str) -> None:
     page.wait_for_function("n => document.querySelectorAll('.irc-msg.irc-bot').length > n", arg=count)
 
 
+def show_from_quick_replies(page, index: int) -> None:
+    """For a picture: scroll the log so the index-th message's quick replies (disabled by
+    now) are at the top, with what followed below."""
+    page.mouse.move(0, 0)  # no hover effect in the picture
+    page.wait_for_timeout(800)  # the smooth scroll to the last answer has ended
+    page.evaluate(
+        """i => { const log = document.querySelector('.irc-log');
+                  const group = log.querySelectorAll('.irc-msg')[i].querySelector('.irc-quick-replies');
+                  if (group) log.scrollTop = group.offsetTop - 12; }""", index)
+
+
 def test_desktop_panel_and_screenshot(page, tmp_path: Path) -> None:
     open_chat(page)
     wait_for_greeting(page)
-    # For the picture: picked (now disabled) quick replies, then a long answer with a list
-    # and live ones.
-    choose(page, "What is IR?", "what is IR?")
-    choose(page, "How do I become an IR?", "how do I become an IR?")
+    # For the picture: the greeting's buttons, one picked and all disabled, then a long
+    # answer with a list (and live buttons further down).
+    choose(page, "Training pathways", "what training pathways are there?")
     box = page.get_by_role("dialog").bounding_box()
     assert box["width"] < 600 and box["height"] < 800
-    page.mouse.move(0, 0)  # no hover effect in the picture
-    page.wait_for_timeout(600)  # the smooth scroll to the answer has ended
+    show_from_quick_replies(page, 0)
     page.screenshot(path=str(screenshot_path("widget-desktop.png", tmp_path)))
 
 
@@ -300,9 +312,14 @@ def test_phone_viewport_fills_the_screen(browser, running_bot: Bot, tmp_path: Pa
     assert (box["x"], box["y"]) == (0, 0) and box["width"] == 390 and abs(box["height"] - 844) <= 1
     textbox = page.get_by_role("textbox", name="Type your question").bounding_box()
     assert textbox["y"] + textbox["height"] <= 844
-    send(page, "what training pathways are there?")
+    # For the picture: a picked (now disabled) quick reply, then an answer with a list.
+    choose(page, "What is IR?", "what is IR?")
+    choose(page, "What do IRs treat?", "what do IRs treat?")
     expect(page.locator(".irc-disclaimer")).to_be_in_viewport()
-    page.wait_for_timeout(600)  # the smooth scroll to the answer has ended
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(800)  # the smooth scroll to the answer has ended
+    page.evaluate("() => { const log = document.querySelector('.irc-log'); "
+                  "log.scrollTop = log.scrollHeight; }")
     page.screenshot(path=str(screenshot_path("widget-phone.png", tmp_path)))
     context.close()
 
@@ -498,7 +515,10 @@ def test_long_answers_have_air_between_paragraphs_and_list_items(page) -> None:
 
 
 def host_page_at(page, url: str, attributes: str) -> None:
-    """A page at url (on the bot's origin, served by the browser) embedding the widget."""
+    """A page at url (on the bot's origin, served by the browser) embedding the widget,
+    with a conversation of its own (the demo page's may have left the panel open)."""
+    attributes += f' data-storage-key="chat-{abs(hash(url))}"'
+
     page.route(url, lambda route: route.fulfill(
         status=200, content_type="text/html; charset=utf-8",
         body='<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>'
