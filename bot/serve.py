@@ -111,8 +111,9 @@ class Servers:
             (self.var_dir or settings.var_dir()) / "credentials.yml",
             env,
         )
-        command = [
-            rasa_bin(), "run", "--model", str(self.model), "--port", str(self.rasa_port),
+        command = [  # Rasa's CLI through our launcher: lean unless BOT_LEAN=0
+            sys.executable, "-m", "bot.rasa_ext.launch",
+            "run", "--model", str(self.model), "--port", str(self.rasa_port),
             "--endpoints", str(self.endpoints), "--credentials", str(credentials),
         ]
         origins = allowed_origins(env.get("WIDGET_ALLOWED_ORIGINS"))
