@@ -491,6 +491,7 @@ def serve_and_measure(model: Path, label: str, workdir: Path, messages: int) -> 
             endpoints=endpoints,
             log_dir=log_dir,
             credentials=credentials,
+            stock=label == "stock",
         )
         progress(
             f"Starting servers for {label} (Rasa :{rasa_port}, actions :{action_port}; "
@@ -686,3 +687,259 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --- the lean server (issue 11): a second instance, model swaps, one message's profile -------
+# Each function starts what it measures and stops it again; none is part of `main` yet.
+
+
+def _pss_mb(pid: int) -> float:
+    """Proportional set size (shared pages split among the processes sharing them), in MB."""
+    return _status_kb_file(Path(f"/proc/{pid}/smaps_rollup"), "Pss") / 1024
+
+
+def _status_kb_file(path: Path, field_name: str) -> int:
+    try:
+        for line in path.read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _start_rasa(
+    model: Path, port: int, endpoints: Path, log: Path, token: Optional[str] = None
+) -> Any:
+    """One Rasa server through our launcher (lean unless BOT_LEAN=0), as Servers.start does."""
+    import subprocess
+
+    from bot.rasa_ext.process import rasa_env
+
+    command = [
+        sys.executable,
+        "-m",
+        "bot.rasa_ext.launch",
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        "credentials.yml",
+    ]
+    if token:
+        command += ["--enable-api", "--auth-token", token]
+    return subprocess.Popen(
+        command,
+        cwd=settings.PROJECT_ROOT,
+        env=rasa_env(),
+        stdout=open(log, "ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _stop(*processes: Any) -> None:
+    for process in processes:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except Exception:
+                process.kill()
+
+
+@contextlib.contextmanager
+def _action_server(workdir: Path) -> Iterator[Tuple[str, Path]]:
+    """A running action server on fresh databases; (REST URL maker's port env, endpoints)."""
+    from bot.endpoints import write_endpoints
+    from bot.serve import Servers, _answers
+
+    action_port = free_port()
+    env = prepare_databases(workdir)
+    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{action_port}/webhook"
+    with patched_env(REDIS_URL=None, **env):
+        endpoints = write_endpoints(workdir / "endpoints.yml")
+        servers = Servers(
+            model=Path("unused"),
+            rasa_port=0,
+            action_port=action_port,
+            endpoints=endpoints,
+            log_dir=workdir,
+            var_dir=workdir,
+        )
+        actions = servers._start_actions()
+        try:
+            deadline = time.monotonic() + 120
+            while not _answers(f"http://127.0.0.1:{action_port}/health"):
+                if time.monotonic() > deadline or actions.poll() is not None:
+                    raise RuntimeError("The action server did not start.")
+                time.sleep(0.2)
+            yield env["ACTION_SERVER_URL"], endpoints
+        finally:
+            _stop(actions)
+
+
+def second_instance_memory(model: Path, workdir: Path) -> Dict[str, float]:
+    """Peak RSS and PSS of two Rasa servers on one model, started one after the other.
+
+    RSS counts shared pages (libraries, the page cache) in full for each process; PSS splits
+    them, so the second instance's PSS is closer to what it adds to the machine.
+    """
+    with _action_server(workdir) as (_, endpoints):
+        first = second = None
+        try:
+            figures: Dict[str, float] = {}
+            for n in (1, 2):
+                port = free_port()
+                started = time.monotonic()
+                process = _start_rasa(model, port, endpoints, workdir / f"rasa-{n}.log")
+                if n == 1:
+                    first = process
+                else:
+                    second = process
+                figures[f"instance{n}_first_reply_s"] = wait_first_reply(
+                    f"http://127.0.0.1:{port}{REST_PATH}", started
+                )
+            for n, process in ((1, first), (2, second)):
+                figures[f"instance{n}_peak_rss_mb"] = _status_kb(process.pid, "VmHWM") / 1024
+                figures[f"instance{n}_pss_mb"] = _pss_mb(process.pid)
+            return figures
+        finally:
+            _stop(first, second)
+
+
+def model_swap(
+    model: Path, workdir: Path, token: str = "bench-token", interval_s: float = 0.05
+) -> Dict[str, Any]:
+    """Seconds to swap models with `PUT /model` (Rasa's API, as `bot release` does) and the
+    latency of REST messages sent one after another meanwhile (before, during, after)."""
+    import threading
+
+    from bot.training.servers import RasaServer
+
+    other = workdir / f"swap-{model.name}"  # the same model under another name
+    shutil.copy2(model, other)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}{REST_PATH}"
+    with _action_server(workdir) as (_, endpoints):
+        rasa = _start_rasa(model, port, endpoints, workdir / "rasa-swap.log", token)
+        try:
+            wait_first_reply(url, time.monotonic())
+            server = RasaServer(f"http://127.0.0.1:{port}", token)
+            samples: List[Tuple[float, float, bool]] = []  # (sent at, ms, ok)
+            stop = threading.Event()
+            questions = question_mix(load_questions())
+
+            def traffic() -> None:
+                n = 0
+                while not stop.is_set():
+                    sent = time.monotonic()
+                    reply = post_once(
+                        url,
+                        f"swap-{n // MESSAGES_PER_SENDER}",
+                        questions[n % len(questions)][1],
+                        timeout=REQUEST_TIMEOUT,
+                    )
+                    samples.append((sent, (time.monotonic() - sent) * 1000, bool(reply)))
+                    n += 1
+                    time.sleep(interval_s)
+
+            thread = threading.Thread(target=traffic, daemon=True)
+            thread.start()
+            time.sleep(3)
+            swap_start = time.monotonic()
+            server.load(str(other))
+            swap_end = time.monotonic()
+            swapped = server.model_file() == other.name
+            time.sleep(3)
+            stop.set()
+            thread.join(timeout=REQUEST_TIMEOUT)
+        finally:
+            _stop(rasa)
+
+    def window(rows: List[Tuple[float, float, bool]]) -> Dict[str, Any]:
+        ms = [m for _, m, _ in rows]
+        return {
+            "messages": len(rows),
+            "failed": sum(not ok for _, _, ok in rows),
+            "p50_ms": percentile(ms, 50),
+            "max_ms": max(ms) if ms else None,
+        }
+
+    return {
+        "swap_s": swap_end - swap_start,
+        "swapped": swapped,
+        "before": window([s for s in samples if s[0] + s[1] / 1000 < swap_start]),
+        "during": window(
+            [s for s in samples if s[0] < swap_end and s[0] + s[1] / 1000 >= swap_start]
+        ),
+        "after": window([s for s in samples if s[0] >= swap_end]),
+    }
+
+
+PROFILE_CHILD = """
+import asyncio, cProfile, io, logging, pstats, sys
+from bot.rasa_ext import lean
+lean.install()
+from bot.rasa_ext import patches
+patches.install()
+import bot.channels  # noqa: F401  (as the server: our channels, our tracker store)
+from rasa.core.agent import load_agent
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.utils import AvailableEndpoints
+from rasa.utils.common import configure_logging_and_warnings
+from rasa.utils.log_utils import configure_structlog
+
+configure_logging_and_warnings(logging.WARNING)
+configure_structlog(logging.WARNING)  # else structlog prints every debug event
+model, endpoints, text, top = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+
+async def main():
+    agent = await load_agent(model_path=model, endpoints=AvailableEndpoints.read_endpoints(endpoints))
+    async def one(sender):
+        out = CollectingOutputChannel()
+        await agent.handle_message(UserMessage(text, out, sender))
+        return out.messages
+    for n in range(3):  # warm-up: lazy set-up on the first messages
+        await one(f"warm-{n}")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    messages = await one("profiled")
+    profiler.disable()
+    stream = io.StringIO()
+    pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(top)
+    print(stream.getvalue())
+    print("reply:", [m.get("text", "")[:60] for m in messages])
+
+asyncio.run(main())
+"""
+
+
+def profile_one_message(
+    model: Path,
+    workdir: Path,
+    text: str = "how much is membership for a medical student?",
+    top: int = 40,
+) -> str:
+    """cProfile of one message handled as the REST channel does (Agent.handle_message) in a
+    lean process set up like the server (our tracker store, action server, patches); the
+    top functions by cumulative time. HTTP parsing by Sanic is not included."""
+    import subprocess
+
+    from bot.rasa_ext.process import rasa_env
+
+    with _action_server(workdir) as (_, endpoints):
+        result = subprocess.run(
+            [sys.executable, "-c", PROFILE_CHILD, str(model), str(endpoints), text, str(top)],
+            cwd=settings.PROJECT_ROOT,
+            env={**rasa_env(), "LOG_LEVEL": "WARNING"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    if result.returncode != 0:
+        raise RuntimeError(f"profiling failed: {result.stderr[-2000:]}")
+    return result.stdout

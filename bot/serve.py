@@ -19,7 +19,7 @@ from typing import Dict, List, Optional
 from bot import settings
 from bot.credentials import credentials_file
 from bot.origins import allowed_origins
-from bot.rasa_ext.process import rasa_command, rasa_env
+from bot.rasa_ext.process import rasa_command, rasa_env, stock_rasa_command
 
 
 def step(message: str) -> None:
@@ -78,6 +78,7 @@ class Servers:
     env: Optional[Dict[str, str]] = None  # overrides for both servers (e.g. DATABASE_URL)
     credentials: str = "credentials.yml"  # plus Slack when configured (bot/credentials.py)
     var_dir: Optional[Path] = None  # where generated credentials go (default: var/)
+    stock: bool = False  # Rasa exactly as installed (the benchmark's baseline), not ours
 
     def _env(self) -> Dict[str, str]:
         env = rasa_env()
@@ -123,7 +124,7 @@ class Servers:
             (self.var_dir or settings.var_dir()) / "credentials.yml",
             env,
         )
-        command = rasa_command(
+        command = (stock_rasa_command if self.stock else rasa_command)(
             "run",
             "--model",
             str(self.model),

@@ -33,10 +33,10 @@ class UnsupportedRasa(RuntimeError):
 
 def check_version(version: str | None = None) -> str:
     """The installed Rasa version; raises UnsupportedRasa unless it is 3.6.x."""
-    if version is None:
-        from rasa.version import __version__
+    if version is None:  # read without importing Rasa: the lean install must come first
+        from importlib.metadata import version as installed_version
 
-        version = str(__version__)
+        version = installed_version("rasa")
     if not version.startswith(SUPPORTED_SERIES):
         raise UnsupportedRasa(
             f"This project extends Rasa {SUPPORTED_SERIES}x internals (see bot/rasa_ext/), "

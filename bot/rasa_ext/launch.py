@@ -2,20 +2,33 @@
 
 The one way the project starts Rasa (servers, `make chat`, training, `rasa test`): the
 version is checked and the patches installed before Rasa parses its arguments, so no entry
-point runs an unpatched Rasa.
+point runs an unpatched Rasa. Serving (`run`, `shell`) is also lean (bot/rasa_ext/lean.py:
+no TensorFlow in the process) unless BOT_LEAN=0, e.g. to serve a model that needs it;
+training keeps everything it may need.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Optional, Sequence
 
+SERVING_COMMANDS = ("run", "shell")
+
+
+def lean_enabled(args: Sequence[str]) -> bool:
+    return bool(args) and args[0] in SERVING_COMMANDS and os.environ.get("BOT_LEAN", "1") != "0"
+
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if lean_enabled(args):
+        from bot.rasa_ext import lean
+
+        lean.install()  # before anything imports Rasa
     from bot.rasa_ext import UnsupportedRasa, check_version, patches
     from bot.rasa_ext.quiet import hide_library_deprecations
 
-    args = list(sys.argv[1:] if argv is None else argv)
     try:
         check_version()
     except UnsupportedRasa as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Dict, List
 
 
@@ -26,3 +27,8 @@ def rasa_env() -> Dict[str, str]:
 def rasa_command(*args: str) -> List[str]:
     """`rasa ARGS...` through our launcher, so the version check and patches always apply."""
     return [sys.executable, "-m", "bot.rasa_ext.launch", *args]
+
+
+def stock_rasa_command(*args: str) -> List[str]:
+    """`rasa ARGS...` exactly as installed: the benchmark's stock baseline, nothing of ours."""
+    return [str(Path(sys.executable).with_name("rasa")), *args]

@@ -37,9 +37,7 @@ TOPIC = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # refusing a name needs no Rasa import.
 RESERVED = {"restart", "back", "out_of_scope", "session_start", "nlu_fallback"}
 NEW_TOPIC_HEADER = (
-    '# Questions added by staff with `bot intent add` (docs/staff.md).\n'
-    'version: "3.1"\n'
-    "nlu: []\n"
+    '# Questions added by staff with `bot intent add` (docs/staff.md).\nversion: "3.1"\nnlu: []\n'
 )
 
 
