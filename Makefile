@@ -27,7 +27,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "==> Creating $(VENV) and installing the locked dependencies (first time: about a minute)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	@$(BIN)/uv pip sync --python $(BIN)/python requirements.lock
+	@$(BIN)/uv pip sync --compile-bytecode --python $(BIN)/python requirements.lock
 	@$(BIN)/uv pip install --python $(BIN)/python --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 

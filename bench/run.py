@@ -570,6 +570,8 @@ def bench_config(label: str, config: str, args: argparse.Namespace) -> Dict[str,
         }
         figures.update(serve_and_measure(model, label, workdir, args.messages))
         figures.update(held_out(model))
+        if label == "ours" and not args.skip_lean:
+            figures["lean"] = lean_figures(model, workdir)
     return figures
 
 
@@ -608,6 +610,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--skip-stock", action="store_true", help="benchmark only our config")
+    parser.add_argument(
+        "--skip-lean",
+        action="store_true",
+        help="skip the second instance, model swap and profile of our server",
+    )
     parser.add_argument(
         "--messages",
         type=int,
@@ -681,16 +688,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     }
     path = write_results(results, args.output or settings.var_dir() / "bench" / "results.json")
     print(format_table(figures))
+    if "lean" in figures["ours"]:
+        print("\n" + format_lean(figures["ours"]["lean"]))
     print(f"\nFigures written to {path}")
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 # --- the lean server (issue 11): a second instance, model swaps, one message's profile -------
-# Each function starts what it measures and stops it again; none is part of `main` yet.
+# Each function starts what it measures and stops it again; `lean_figures` runs them for
+# our model after the comparison (skip with --skip-lean).
 
 
 def _pss_mb(pid: int) -> float:
@@ -943,3 +949,31 @@ def profile_one_message(
     if result.returncode != 0:
         raise RuntimeError(f"profiling failed: {result.stderr[-2000:]}")
     return result.stdout
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def lean_figures(model: Path, workdir: Path) -> Dict[str, Any]:
+    """A second instance's memory, a model swap under traffic, and one message's profile."""
+    progress("Lean server: a second instance, a model swap, one message's profile")
+    for name in ("instances", "swap", "profile"):
+        (workdir / name).mkdir(parents=True, exist_ok=True)
+    return {
+        "second_instance": second_instance_memory(model, workdir / "instances"),
+        "model_swap": model_swap(model, workdir / "swap"),
+        "profile": profile_one_message(model, workdir / "profile", top=25),
+    }
+
+
+def format_lean(lean: Dict[str, Any]) -> str:
+    """The lean-server figures as plain lines under the table."""
+    lines = ["Our server, further figures:"]
+    for key, value in lean["second_instance"].items():
+        lines.append(f"  {key:<28} {value:8.1f}")
+    for key, value in lean["model_swap"].items():
+        shown = f"{value:8.2f}" if isinstance(value, (int, float)) else json.dumps(value)
+        lines.append(f"  swap {key:<23} {shown}")
+    lines += ["", "Where one message's time goes (cProfile, cumulative):", lean["profile"]]
+    return "\n".join(lines)
