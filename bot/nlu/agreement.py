@@ -33,7 +33,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOK
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-NLU_FALLBACK = "nlu_fallback"
+from bot.rasa_ext import NLU_FALLBACK
+
 VOCABULARY_FILE = "agreement.json"
 WORD = re.compile(r"^[a-z][a-z0-9/+-]*$")
 QUESTION = re.compile(

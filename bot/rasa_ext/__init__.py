@@ -17,7 +17,11 @@ Private Rasa names and behaviours the project relies on:
 - `rasa.utils.common.configure_logging_and_warnings`,
   `rasa.utils.log_utils.configure_structlog` (quiet.py);
 - `rasa.__main__.main` reading `sys.argv` (launch.py);
-- the `events` table's layout (bot/training/review.py reads it).
+- the `events` table's layout (bot/training/review.py reads it);
+- the modules and behaviours the lean server replaces or refuses, listed in lean.py's own
+  docstring (Rasa's TensorFlow-only modules, model loading's class resolution);
+- `rasa.engine.graph.GraphComponent` and `DefaultV1Recipe.register` for our NLU
+  components (bot/nlu/), public API, but their call order is 3.6's.
 """
 
 from __future__ import annotations

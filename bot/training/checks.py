@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Callable, Dict, List, Tuple
 
+from bot.rasa_ext import NLU_FALLBACK
 from bot.training import data as assistant_data
 from bot.training.data import AssistantData
 from bot.training.intents import MIN_EXAMPLES
 from bot.training.project import Project
 from bot.training.text import near_duplicates, normalise
 
-DEFAULT_INTENTS = {"restart", "back", "session_start", "nlu_fallback"}  # Rasa's, answered by Rasa
+DEFAULT_INTENTS = {"restart", "back", "session_start", NLU_FALLBACK}  # Rasa's, answered by Rasa
 
 
 @dataclass

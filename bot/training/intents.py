@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
 from bot.errors import BadInput, StaffError
+from bot.rasa_ext import NLU_FALLBACK
 from bot.training import data as assistant_data
 from bot.training.data import AssistantData
 from bot.training.project import Project
@@ -35,7 +36,7 @@ NAME = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 TOPIC = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # Rasa's own intents (rasa.shared.core.constants.DEFAULT_INTENTS), spelled out so that
 # refusing a name needs no Rasa import.
-RESERVED = {"restart", "back", "out_of_scope", "session_start", "nlu_fallback"}
+RESERVED = {"restart", "back", "out_of_scope", "session_start", NLU_FALLBACK}
 NEW_TOPIC_HEADER = (
     '# Questions added by staff with `bot intent add` (docs/staff.md).\nversion: "3.1"\nnlu: []\n'
 )

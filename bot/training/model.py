@@ -29,6 +29,8 @@ def training_sources(root: Path = settings.PROJECT_ROOT, config: str = "config.y
     """Every file whose content decides what a trained model does."""
     files = [root / config, root / "domain.yml"]
     files += sorted((root / "data").rglob("*.yml"))
+    # Our NLU components are trained into the model: a change to them needs a new one.
+    files += sorted((settings.PROJECT_ROOT / "bot" / "nlu").glob("*.py"))
     return files
 
 
