@@ -45,7 +45,7 @@ def test_adding_an_intent_only_adds_lines_and_keeps_the_layout(project: Project)
     assert all(line.startswith("        ") and len(line) <= 8 + 80 for line in added[3:5])
     assert domain.startswith("# The assistant's domain.")  # the header comment is kept
     # The new intent comes after the last one, before the blank line closing the list ...
-    assert "  - gems_program\n  - visa_support\n\nentities:" in domain
+    assert "  - no_info\n  - visa_support\n\nentities:" in domain
     # ... and the answer after the last response, separated like the others.
     assert "          payload: /help\n\n  utter_visa_support:\n" in domain
     old = before[project.domain]
