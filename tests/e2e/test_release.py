@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -214,7 +215,9 @@ def test_a_damaged_candidate_is_refused_and_named(staff: Staff) -> None:
     assert result.returncode == 2, result.stdout + result.stderr
     error = result.stderr.strip()
     assert error.startswith(f"error: Release refused: #{damaged.record.id} (")
-    assert "membership_fee F1 1.00 -> 0." in error and "join_sir F1 " in error
+    # The swapped intents' F1 falls from the released model's to below 0.5.
+    assert re.search(r"membership_fee F1 [01]\.\d\d -> 0\.[0-4]", error), error
+    assert "join_sir F1 " in error
     assert error.endswith("Nothing was changed.")
     assert "of 'membership_fee' questions now go to 'join_sir'" in result.stdout
     assert "WORSE, beyond the noise margin" in result.stdout
