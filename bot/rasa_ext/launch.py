@@ -3,10 +3,14 @@
 The one way the project starts Rasa (servers, `make chat`, training, `rasa test`): the
 version is checked and the patches installed before Rasa parses its arguments, so no entry
 point runs an unpatched Rasa.
+
+With `--enable-api`, the API token comes from RASA_API_TOKEN and is added to the argument
+list inside this process only: it never appears on a command line (`ps` shows argv).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Optional, Sequence
 
@@ -25,6 +29,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     patches.install()
     from rasa.__main__ import main as rasa_main
 
+    token = os.environ.get("RASA_API_TOKEN")
+    if "--enable-api" in args and token and "--auth-token" not in args:
+        args += ["--auth-token", token]
     sys.argv = ["rasa", *args]
     try:
         rasa_main()
