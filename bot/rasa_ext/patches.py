@@ -83,7 +83,7 @@ def resolve_by_type(type_name: Text, default: Optional[Type] = None) -> Optional
     raise ValueError(f"Unknown event name '{type_name}'.")
 
 
-WIDGET_ROUTE = r"^/webhooks/web/webhook$"
+WIDGET_ROUTE = "/webhooks/web/webhook"  # an exact path (sanic_cors compares plain strings)
 CORS_MAX_AGE = 600
 
 
