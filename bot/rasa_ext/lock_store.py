@@ -71,14 +71,25 @@ class RedisMutexLockStore(LockStore):
         """Hold the conversation's lock while the block runs (Rasa's arguments are ignored)."""
         key, token = self._key(conversation_id), uuid.uuid4().hex
         ttl_ms = int(self.lock_ttl * 1000)
+        asked = time.monotonic()
         await self._acquire(key, token, ttl_ms, conversation_id)
-        renewal = asyncio.create_task(self._renew(key, token, ttl_ms))
+        acquired = time.monotonic()
+        # Stopped by an event, never cancelled: a Redis command cancelled mid-flight can
+        # leave its reply on the pooled connection for the next command to read.
+        done = asyncio.Event()
+        renewal = asyncio.create_task(self._renew(key, token, ttl_ms, done))
         try:
             yield TicketLock(conversation_id)
         finally:
-            renewal.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewal
+            done.set()
+            await renewal
+            held = time.monotonic() - acquired
+            if held > self.lock_ttl or acquired - asked > self.lock_ttl:
+                logger.warning(
+                    "Slow message: waited %.1f s for its conversation's lock, held it %.1f s",
+                    acquired - asked,
+                    held,
+                )
             try:
                 await self._redis.eval(_RELEASE, 1, key, token)
             except Exception as error:  # it expires by itself within lock_ttl
@@ -102,9 +113,12 @@ class RedisMutexLockStore(LockStore):
             await asyncio.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 1.5, 0.1)
 
-    async def _renew(self, key: str, token: str, ttl_ms: int) -> None:
+    async def _renew(self, key: str, token: str, ttl_ms: int, done: asyncio.Event) -> None:
         while True:
-            await asyncio.sleep(ttl_ms / 3000)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(done.wait(), ttl_ms / 3000)
+            if done.is_set():
+                return
             try:
                 if not await self._redis.eval(_RENEW, 1, key, token, ttl_ms):
                     logger.warning("A conversation lock expired while it was held")
