@@ -59,11 +59,11 @@ def test_two_instances_never_handle_one_conversation_at_once(make_store) -> None
 
         asyncio.run(burst())
 
-    threads = [threading.Thread(target=instance) for _ in range(2)]
+    threads = [threading.Thread(target=instance, daemon=True) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=30)
     assert handled[0] == 60
     assert most[0] == 1  # Rasa's own Redis ticket lock let two in at once
 
