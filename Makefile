@@ -11,7 +11,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .DEFAULT_GOAL := help
 CHROMIUM ?= /usr/bin/chromium
-.PHONY: help install browser run chat test lint evaluate bench lock clean
+NGINX ?= /usr/sbin/nginx
+.PHONY: help install browser nginx run chat test lint evaluate bench lock clean
 
 help: ## Show the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -37,13 +38,19 @@ browser: ## Debian's Chromium for the widget's browser tests (installed when mis
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+nginx: ## Debian's nginx for the production test (several instances behind it; installed when missing)
+	@test -x $(NGINX) || { \
+	  echo "==> The production test runs two Rasa instances behind a real nginx (deploy/nginx.conf): installing Debian's nginx package with apt (once)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx >/dev/null; }
+
 run: install ## Set up (database, spaCy pipeline, model) and serve on :5005 (actions :5055)
 	@$(BIN)/bot serve
 
 chat: install ## Talk to the assistant in the terminal (RASA_PORT, ACTION_PORT respected)
 	@$(BIN)/bot chat
 
-test: install browser lint ## Install, lint, then run every test (trains a model once if needed)
+test: install browser nginx lint ## Install, lint, then run every test (trains a model once if needed)
 	@$(BIN)/bot nlp build
 	@$(BIN)/python -m pytest
 

@@ -1,7 +1,11 @@
 """`make run`: set everything up, then run the action server and Rasa until Ctrl-C.
 
-Each step says what it is doing. Both servers are child processes; Ctrl-C or SIGTERM
-stops both cleanly.
+Each step says what it is doing. Both servers are child processes, supervised: one that
+crashes is started again after a growing pause (1 s, 2 s, 4 s ... 30 s) and the output says
+so, while the other keeps serving (answers that need no action work without the action
+server). Ctrl-C or SIGTERM stops both cleanly. Both listen on settings.bind_host()
+(127.0.0.1 unless BOT_BIND_HOST says otherwise). A database that is down does not stop
+the start: fee and event questions get an apology until it is back.
 """
 
 from __future__ import annotations
@@ -16,14 +20,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot import settings
 from bot.credentials import credentials_file
-from bot.origins import allowed_origins
 from bot.rasa_ext.process import rasa_command, rasa_env, stock_rasa_command
 
 
 def step(message: str) -> None:
     print(f"==> {message}", flush=True)
+
+
+def _first_line(error: BaseException) -> str:
+    orig = getattr(error, "orig", None) or error
+    text = str(orig).strip()
+    return text.splitlines()[0] if text else type(orig).__name__
 
 
 def prepare() -> Path:
@@ -34,11 +45,18 @@ def prepare() -> Path:
     from bot.training.model import train
 
     step("Migrating the database")
-    upgrade()
-    added = seed()
-    step(
-        f"Seeded {added['membership_categories']} categories and {added['events']} events (existing rows kept)"
-    )
+    try:
+        upgrade()
+        added = seed()
+    except SQLAlchemyError as error:
+        step(
+            f"The database is unreachable ({_first_line(error)}). Starting anyway: fee and "
+            "event questions get an apology until it is back (restart once it is, to migrate)."
+        )
+    else:
+        step(
+            f"Seeded {added['membership_categories']} categories and {added['events']} events (existing rows kept)"
+        )
     step("Building the spaCy pipeline")
     build()
     step("Checking the model")
@@ -54,7 +72,10 @@ def model_to_serve(current: Path) -> Path:
     """
     from bot.training.registry import ModelRegistry
 
-    released = ModelRegistry().released()
+    try:
+        released = ModelRegistry().released()
+    except SQLAlchemyError:  # no registry to ask: the data's model
+        return current
     if released is None or not Path(released.path).exists():
         return current
     if Path(released.path).resolve() != current.resolve():
@@ -97,7 +118,7 @@ class Servers:
             [
                 sys.executable,
                 "-m",
-                "rasa_sdk",
+                "bot.rasa_ext.actions_server",
                 "--actions",
                 "actions",
                 "--port",
@@ -111,14 +132,17 @@ class Servers:
 
     def restart_actions(self) -> None:
         """Start the action server again (after it stopped or was stopped)."""
-        assert self.processes, "start() first"
-        if self.processes[0].poll() is None:
-            return
-        self.processes[0] = self._start_actions()
+        self.restart(0)
 
-    def start(self) -> None:
+    def restart(self, index: int) -> None:
+        """Start server `index` (0: actions, 1: Rasa) again if it is not running."""
+        assert self.processes, "start() first"
+        if self.processes[index].poll() is None:
+            return
+        self.processes[index] = self._start_actions() if index == 0 else self._start_rasa()
+
+    def _start_rasa(self) -> subprocess.Popen:
         env = self._env()
-        actions = self._start_actions()
         credentials = credentials_file(
             settings.PROJECT_ROOT / self.credentials,
             (self.var_dir or settings.var_dir()) / "credentials.yml",
@@ -128,6 +152,8 @@ class Servers:
             "run",
             "--model",
             str(self.model),
+            "--interface",
+            env.get("BOT_BIND_HOST") or settings.bind_host(),
             "--port",
             str(self.rasa_port),
             "--endpoints",
@@ -135,20 +161,21 @@ class Servers:
             "--credentials",
             str(credentials),
         )
-        origins = allowed_origins(env.get("WIDGET_ALLOWED_ORIGINS"))
-        if origins:  # Rasa's CORS answers the browsers' preflight requests for these
-            command += ["--cors", *sorted(origins)]
-        token = env.get("RASA_API_TOKEN")
-        if token:  # the HTTP API is never open without a token
-            command += ["--enable-api", "--auth-token", token]
-        rasa = subprocess.Popen(
+        # CORS (the widget's route only) comes from WIDGET_ALLOWED_ORIGINS in the
+        # environment (bot/rasa_ext/patches.py); the API token too (launch.py): no secret
+        # is ever on a command line.
+        if env.get("RASA_API_TOKEN"):  # the HTTP API is never open without a token
+            command += ["--enable-api"]
+        return subprocess.Popen(
             command,
             cwd=settings.PROJECT_ROOT,
             env=env,
             stdout=self._log("rasa.log"),
             stderr=subprocess.STDOUT,
         )
-        self.processes = [actions, rasa]
+
+    def start(self) -> None:
+        self.processes = [self._start_actions(), self._start_rasa()]
 
     def wait_ready(self, timeout: float = 180) -> float:
         """Seconds until both servers answer; raises if one dies or time runs out."""
@@ -177,6 +204,49 @@ class Servers:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+SERVER_NAMES = ("action server", "Rasa server")
+MAX_BACKOFF = 30.0
+HEALTHY_AFTER = 60.0  # a server that ran this long before crashing starts again at once
+
+
+class Backoff:
+    """Pauses before restarting one server: 1 s, doubling to 30 s; reset once it ran a while."""
+
+    def __init__(self) -> None:
+        self.delay = 0.0
+        self.started = time.monotonic()
+
+    def next_delay(self) -> float:
+        if time.monotonic() - self.started >= HEALTHY_AFTER:
+            self.delay = 0.0
+        self.delay = min(MAX_BACKOFF, max(1.0, self.delay * 2))
+        return self.delay
+
+
+def supervise(servers: Servers, poll: float = 0.5) -> None:
+    """Restart whichever server stops, with backoff, until interrupted (Ctrl-C, SIGTERM)."""
+    backoffs = [Backoff(), Backoff()]
+    due: List[Optional[float]] = [None, None]
+    while True:
+        now = time.monotonic()
+        for index, process in enumerate(servers.processes or []):
+            name = SERVER_NAMES[index]
+            if due[index] is None and process.poll() is not None:
+                delay = backoffs[index].next_delay()
+                due[index] = now + delay
+                print(
+                    f"==> The {name} stopped (status {process.returncode}); "
+                    f"restarting it in {delay:.0f} s",
+                    flush=True,
+                )
+            elif due[index] is not None and now >= (due[index] or 0):
+                servers.restart(index)
+                backoffs[index].started = time.monotonic()
+                due[index] = None
+                print(f"==> Restarted the {name} (pid {servers.processes[index].pid})", flush=True)  # type: ignore[index]
+        time.sleep(poll)
 
 
 def _answers(url: str) -> bool:
@@ -235,10 +305,8 @@ def main() -> int:
             f"Press Ctrl-C to stop.\n",
             flush=True,
         )
-        while all(p.poll() is None for p in servers.processes or []):
-            time.sleep(0.5)
-        print("error: a server stopped unexpectedly; see the output above.", file=sys.stderr)
-        return 1
+        supervise(servers)
+        return 0
     except KeyboardInterrupt:
         step("Stopping")
         return 0

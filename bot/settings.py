@@ -74,6 +74,50 @@ def rasa_api_token() -> str | None:
     return os.environ.get("RASA_API_TOKEN") or None
 
 
+def bind_host() -> str:
+    """The address both servers listen on: loopback, so only this machine (and a reverse
+    proxy on it) reaches them. Containers set BOT_BIND_HOST=0.0.0.0."""
+    return os.environ.get("BOT_BIND_HOST") or "127.0.0.1"
+
+
+def action_server_secret() -> str | None:
+    """Shared secret the Rasa servers send to the action server (needed off loopback)."""
+    return os.environ.get("ACTION_SERVER_SECRET") or None
+
+
+def _seconds(name: str, default: float) -> float:
+    return float(os.environ.get(name) or default)
+
+
+def max_body_bytes() -> int:
+    """Largest request body either server reads; bigger ones get 413 before any parsing."""
+    return int(os.environ.get("BOT_MAX_BODY_BYTES") or 64 * 1024)
+
+
+def db_timeout() -> float:
+    """Seconds a database call may take (connect, statement, the whole read) before the
+    user gets the apology: a database that hangs must not leave a question unanswered."""
+    return _seconds("BOT_DB_TIMEOUT", 2.0)
+
+
+def action_timeout() -> float:
+    """Seconds Rasa waits for the action server (Rasa's own default is five minutes)."""
+    return _seconds("BOT_ACTION_TIMEOUT", 3.0)
+
+
+def lock_ttl() -> float:
+    """Seconds a conversation lock outlives a Rasa instance that died holding it."""
+    return _seconds("BOT_LOCK_TTL", 5.0)
+
+
+def lock_wait() -> float:
+    """Seconds a message waits for its conversation's lock before the apology."""
+    return _seconds("BOT_LOCK_WAIT", 20.0)
+
+
+RETENTION_DAYS = 90  # conversations older than this are purged (`bot conversations purge`)
+
+
 def spacy_pipeline_dir() -> Path:
     # Fixed under the project root: config.yml names this path (relative to the root).
     return PROJECT_ROOT / "var" / "spacy" / "en_ir_careers"

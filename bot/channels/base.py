@@ -11,6 +11,7 @@ import unicodedata
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -19,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
 MAX_SENDER_CHARS = 128
+MAX_METADATA_DEPTH = 8  # the widget sends a flat object; deeper nesting is an attack
 EMPTY_REPLY = "Please type a question about careers in interventional radiology."
 TOO_LONG_REPLY = (
     "That message is too long for me ({length} characters). Please ask in under "
@@ -39,8 +41,34 @@ def clean_text(text: str) -> str:
     ).strip()
 
 
+def _printable(text: str) -> bool:
+    """No control, format, surrogate or private-use character (NUL included)."""
+    return all(unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co") for ch in text)
+
+
+def nesting_depth(value: Any, limit: int) -> int:
+    """How deeply lists and objects nest in `value`, counting no further than `limit` + 1.
+
+    Iterative, so no body can exhaust the stack.
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth > limit:
+                return depth
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def check_body(body: Any) -> Optional[str]:
-    """What is wrong with a request body, or None when it is acceptable."""
+    """What is wrong with a request body, or None when it is acceptable.
+
+    The sender becomes a database key and a log field, so it must be short printable
+    text (PostgreSQL refuses a NUL, and used to take the server down with it).
+    """
     if not isinstance(body, dict):
         return 'The body must be a JSON object: {"sender": "...", "message": "..."}.'
     sender = body.get("sender")
@@ -48,11 +76,15 @@ def check_body(body: Any) -> Optional[str]:
         return '"sender" must be a non-empty string identifying the conversation.'
     if len(sender) > MAX_SENDER_CHARS:
         return f'"sender" must be at most {MAX_SENDER_CHARS} characters.'
+    if not _printable(sender):
+        return '"sender" must not contain control characters.'
     if not isinstance(body.get("message", ""), str):
         return '"message" must be a string.'
     metadata = body.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         return '"metadata" must be a JSON object.'
+    if metadata and nesting_depth(metadata, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH:
+        return f'"metadata" must not nest more than {MAX_METADATA_DEPTH} levels deep.'
     return None
 
 
@@ -75,8 +107,11 @@ async def ask(
     """The assistant's replies to one message, never none (shared by our channels).
 
     An empty or overlong message gets its canned answer without reaching the model; a
-    failure, or no reply at all, gets an apology instead of silence.
+    failure, or no reply at all, gets an apology instead of silence. The length is checked
+    before cleaning too, so no work is spent on text that will be refused anyway.
     """
+    if len(message) > 2 * MAX_MESSAGE_CHARS:
+        return bot_reply(sender, TOO_LONG_REPLY.format(length=len(message)))
     text = clean_text(message)
     if not text:
         return bot_reply(sender, EMPTY_REPLY)
@@ -87,6 +122,8 @@ async def ask(
         await on_new_message(
             UserMessage(text, collector, sender, input_channel=input_channel, metadata=metadata)
         )
-    except Exception:
-        logger.exception("Failed to handle a message from %s", sender)
+    except LockError:
+        logger.warning("A message waited too long for its conversation's lock")
+    except Exception:  # ours to fix: a traceback, but never the message's text
+        logger.exception("Failed to handle a message")
     return collector.messages or bot_reply(sender, NO_REPLY)

@@ -53,7 +53,7 @@ logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 Replies = List[Dict[str, Any]]
-API_TIMEOUT = aiohttp.ClientTimeout(total=15)
+API_TIMEOUT = aiohttp.ClientTimeout(total=5, sock_connect=3)  # every Slack call gives up in time
 LOOKING_UP = "Looking that up…"
 
 

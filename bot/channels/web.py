@@ -10,10 +10,9 @@ answer any request (they share the tracker store and a Redis lock store).
 
 Cross-origin embedding works only for the origins listed in WIDGET_ALLOWED_ORIGINS
 (comma-separated, e.g. "https://www.example.org,https://example.org"); the bot's own
-pages always work. `bot serve` passes the list to Rasa's own CORS support (`--cors`),
-which answers browsers' preflight requests (Rasa's CORS layer intercepts every OPTIONS
-request before a channel sees it); this channel refuses a message from any other origin
-before it reaches the bot.
+pages always work. Rasa's CORS layer, narrowed to this channel's message route
+(bot/rasa_ext/patches.py), adds the CORS headers for those origins, no other route gets
+any; this channel refuses a message from any other origin before it reaches the bot.
 """
 
 from __future__ import annotations
@@ -74,8 +73,10 @@ class WebChatInput(SafeRestInput):
 
         web.add_route(health, "/webhooks/web/", methods=["GET"])
 
-        @web.route("/webhooks/web/webhook", methods=["POST"])
+        @web.route("/webhooks/web/webhook", methods=["POST", "OPTIONS"])
         async def receive(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":  # a preflight: CORS headers come from Rasa's layer
+                return response.empty()
             if not origin_allowed(request.headers.get("origin"), request.host, self.origins):
                 return response.json(
                     {"error": "This origin may not use the assistant."}, status=403

@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bot.cli import events, fees, retraining, setup
+from bot.cli import conversations, events, fees, retraining, setup
 from bot.cli.common import safe_database_url
 from bot.errors import StaffError
 
@@ -28,6 +28,7 @@ examples:
   bot events add women-in-ir-webinar --name "Women in IR webinar" --kind webinar \\
       --recurs "every autumn" --virtual
   bot events remove sir-2027
+  bot conversations purge --older-than 90d        # conversations are personal data
 
 Changes show in the assistant's very next answer: no retraining, no restart.
 The database is DATABASE_URL (default: a SQLite file under var/).
@@ -41,7 +42,7 @@ retraining (new questions; see docs/staff.md):
   bot rollback
 """
 
-GROUPS = (fees, events, setup, retraining)
+GROUPS = (fees, events, conversations, setup, retraining)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Dict, Iterator, Optional
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
@@ -24,7 +24,27 @@ def _engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url, future=True, pool_pre_ping=True)
+    backend = parsed.get_backend_name()
+    pool: Dict[str, Any] = {} if backend == "sqlite" else {"pool_timeout": settings.db_timeout()}
+    return create_engine(
+        url, future=True, pool_pre_ping=True, connect_args=connect_args(backend), **pool
+    )
+
+
+def connect_args(backend: str) -> Dict[str, Any]:
+    """Driver options so no database call waits for ever (see settings.db_timeout).
+
+    libpq's connect_timeout counts whole seconds, at least 2; statement_timeout is in ms.
+    """
+    timeout = settings.db_timeout()
+    if backend == "postgresql":
+        return {
+            "connect_timeout": max(2, round(timeout)),
+            "options": f"-c statement_timeout={int(timeout * 1000)}",
+        }
+    if backend == "sqlite":
+        return {"timeout": timeout}  # waiting for another writer's lock
+    return {}
 
 
 @contextmanager

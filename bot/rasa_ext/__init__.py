@@ -11,9 +11,20 @@ Private Rasa names and behaviours the project relies on:
   `RemoteAction.action_response_format_spec` (patches.py: cached validator);
 - `rasa.shared.core.events.Event.resolve_by_type` and
   `rasa.shared.utils.common.all_subclasses` (patches.py: cached event-type map);
-- `rasa.core.tracker_store.SQLTrackerStore`: `session_scope`, `_event_query`,
-  `_additional_events`, `SQLEvent` and its `id`, `type_name`, `action_name`, `data`
-  columns (tracker_store.py: the windowed store);
+- `rasa.core.tracker_store.SQLTrackerStore`: `session_scope` (replaced: it exits the
+  process on any ValueError), `ensure_schema_exists`, `sessionmaker`, `_event_query`,
+  `_additional_events`, the body of `save`, `SQLEvent` and its `id`, `type_name`,
+  `action_name`, `data` columns (tracker_store.py: the windowed store); a custom store
+  gets the endpoint's `url` as `host=` (`_load_from_module_name_in_endpoint_config`), and
+  a `host` with "://" is used as the whole database URL (`get_db_url`);
+- `rasa.core.lock_store.LockStore`: a custom store is built with `endpoint_config=`, and
+  Rasa 3.6 uses a store only through `async with store.lock(conversation_id)` (agent.py,
+  processor.py, server.py) (lock_store.py);
+- `rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT`, read by `RemoteAction.run` at call
+  time, and `rasa.server.configure_cors`, looked up at call time by `create_app` and
+  `rasa.core.run` (patches.py);
+- `rasa_sdk.endpoint.create_app` (actions_server.py: our action server entry point);
+- Sanic reading `SANIC_REQUEST_MAX_SIZE` from the environment for Rasa's app (process.py);
 - `rasa.utils.common.configure_logging_and_warnings`,
   `rasa.utils.log_utils.configure_structlog` (quiet.py);
 - `rasa.__main__.main` reading `sys.argv` (launch.py);

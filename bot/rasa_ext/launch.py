@@ -5,6 +5,9 @@ version is checked and the patches installed before Rasa parses its arguments, s
 point runs an unpatched Rasa. Serving (`run`, `shell`) is also lean (bot/rasa_ext/lean.py:
 no TensorFlow in the process) unless BOT_LEAN=0, e.g. to serve a model that needs it;
 training keeps everything it may need.
+
+With `--enable-api`, the API token comes from RASA_API_TOKEN and is added to the argument
+list inside this process only: it never appears on a command line (`ps` shows argv).
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     patches.install()
     from rasa.__main__ import main as rasa_main
 
+    token = os.environ.get("RASA_API_TOKEN")
+    if "--enable-api" in args and token and "--auth-token" not in args:
+        args += ["--auth-token", token]
     sys.argv = ["rasa", *args]
     try:
         rasa_main()

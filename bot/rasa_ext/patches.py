@@ -1,12 +1,20 @@
-"""Performance fixes for Rasa 3.6 internals, installed by the launcher (bot/rasa_ext/launch.py).
+"""Fixes for Rasa 3.6 internals, installed by the launcher (bot/rasa_ext/launch.py).
 
-Both replace a per-call recomputation of something constant; behaviour is unchanged.
+Two replace a per-call recomputation of something constant; behaviour is unchanged.
 - RemoteAction checks every action-server reply against a JSON schema with
   `jsonschema.validate`, which re-checks the schema and builds a new validator on each
   call: about 16 ms of a custom-action turn here. The validator is now built once.
 - `Event.resolve_by_type` walks every Event subclass (with `inspect.isabstract` on each)
   for each stored event it deserialises: about 1.5 ms per message. The name-to-class map
   is now built once, and rebuilt if a name is not found (a class imported later).
+
+Two make a public server safe:
+- RemoteAction waits up to `DEFAULT_REQUEST_TIMEOUT` (five minutes) for the action
+  server; it now waits `settings.action_timeout()` (3 s), so the user gets the apology.
+- `rasa.server.configure_cors` applies CORS to every route (the token-protected API
+  included), with credentials allowed and `Access-Control-Max-Age: None`. It now applies
+  only to the widget's message route, for the origins in WIDGET_ALLOWED_ORIGINS, without
+  credentials (the widget sends none), with a real max age. Rasa's `--cors` is ignored.
 """
 
 from __future__ import annotations
@@ -75,14 +83,46 @@ def resolve_by_type(type_name: Text, default: Optional[Type] = None) -> Optional
     raise ValueError(f"Unknown event name '{type_name}'.")
 
 
+WIDGET_ROUTE = "/webhooks/web/webhook"  # an exact path (sanic_cors compares plain strings)
+CORS_MAX_AGE = 600
+
+
+def configure_cors(app: Any, cors_origins: Any = None) -> None:
+    """Drop-in for rasa.server.configure_cors: CORS on the widget's route only."""
+    import os
+
+    from sanic_cors import CORS
+
+    from bot.origins import allowed_origins
+
+    origins = sorted(allowed_origins(os.environ.get("WIDGET_ALLOWED_ORIGINS")))
+    app.config.CORS_AUTOMATIC_OPTIONS = True
+    app.config.CORS_SUPPORTS_CREDENTIALS = False
+    CORS(
+        app,
+        resources={WIDGET_ROUTE: {"origins": origins or [""]}},
+        automatic_options=True,
+        supports_credentials=False,
+        methods=["POST", "OPTIONS"],
+        allow_headers=["Content-Type"],
+        max_age=CORS_MAX_AGE,
+    )
+
+
 def install() -> None:
     """Apply the fixes once (idempotent)."""
     global _INSTALLED
     if _INSTALLED:
         return
+    import rasa.core.actions.action as action_module
+    import rasa.server
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
 
+    from bot import settings
+
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(resolve_by_type)
+    action_module.DEFAULT_REQUEST_TIMEOUT = settings.action_timeout()
+    rasa.server.configure_cors = configure_cors
     _INSTALLED = True

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
+from bot import settings
+
 
 def rasa_env() -> Dict[str, str]:
     """Environment for Rasa processes: no telemetry (nothing leaves the machine), quiet."""
@@ -14,6 +16,9 @@ def rasa_env() -> Dict[str, str]:
     env["RASA_TELEMETRY_ENABLED"] = "false"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    # Sanic reads SANIC_* settings from the environment: a bigger body is refused with 413
+    # from its Content-Length, before it is read or parsed.
+    env["SANIC_REQUEST_MAX_SIZE"] = str(settings.max_body_bytes())
     env.setdefault(
         "PYTHONWARNINGS",
         ",".join(

@@ -7,31 +7,85 @@ policies look back at most a few turns (Memoization max_history 3, single-turn r
 this store loads only the latest events, plus the session's earlier slot events so slot
 values are kept. Every event is still stored; `retrieve_full_tracker` (the HTTP API,
 exports) still returns the whole conversation.
+
+Also, for a server that many people use at once:
+- the database work runs in a worker thread, so Rasa's event loop never waits on it;
+- Rasa's `session_scope` turns any ValueError into `sys.exit` (meant for a missing
+  PostgreSQL schema); psycopg2 raises ValueError for a NUL character, so one request could
+  stop the server. Here such an error fails that one message only;
+- a `postgres://` URL (Heroku style) is accepted.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from itertools import islice
-from typing import Any, Iterator, List, Optional, Text
+from typing import Any, Generator, Iterator, List, Optional, Text
 
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActionExecuted, SlotSet
+from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Restarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 # Set on trackers this store loaded: how many of their events are already in the database.
 STORED_EVENTS = "_ir_careers_stored_events"
 LISTEN = "action_listen"
+# Events before the window that still decide slot values when the tracker is replayed.
+SLOT_HISTORY = (SlotSet.type_name, Restarted.type_name, AllSlotsReset.type_name)
 
 
 class WindowedSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose `retrieve` loads at most `window_events` recent events."""
 
     def __init__(self, *args: Any, window_events: int = 60, **kwargs: Any) -> None:
+        host = kwargs.get("host")
+        if isinstance(host, str) and host.startswith("postgres://"):
+            kwargs["host"] = "postgresql://" + host[len("postgres://") :]
         super().__init__(*args, **kwargs)
         self.window_events = int(window_events)
 
+    @contextlib.contextmanager
+    def session_scope(self) -> Generator[Any, None, None]:
+        """Rasa's session scope, without its `sys.exit` on any ValueError."""
+        session = self.sessionmaker()
+        try:
+            ensure_schema_exists(session)
+        except ValueError as error:
+            session.close()
+            raise RuntimeError(f"PostgreSQL schema '{error}' was not found") from None
+        try:
+            yield session
+        finally:
+            session.close()
+
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        return await asyncio.to_thread(self._retrieve_window, sender_id)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        await asyncio.to_thread(self._save_new_events, tracker)
+        if hasattr(tracker, STORED_EVENTS):
+            setattr(tracker, STORED_EVENTS, len(tracker.events))
+
+    def _save_new_events(self, tracker: DialogueStateTracker) -> None:
+        """The database half of SQLTrackerStore.save (its event-broker half runs on the loop)."""
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
+
+    def _retrieve_window(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
             query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
             newest_first = (
@@ -47,18 +101,13 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             if len(rows) > self.window_events:
                 rows = _from_first_listen(rows[1:])
                 prefix = query.filter(
-                    self.SQLEvent.type_name == SlotSet.type_name,
+                    self.SQLEvent.type_name.in_(SLOT_HISTORY),
                     self.SQLEvent.id < rows[0].id,
                 ).all()
             events = [json.loads(row.data) for row in prefix + rows]
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         setattr(tracker, STORED_EVENTS, len(tracker.events))
         return tracker
-
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
-        if hasattr(tracker, STORED_EVENTS):
-            setattr(tracker, STORED_EVENTS, len(tracker.events))
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         stored = getattr(tracker, STORED_EVENTS, None)

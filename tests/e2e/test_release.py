@@ -129,6 +129,8 @@ def staff(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 def test_the_api_is_closed_without_the_token(staff: Staff) -> None:
+    argv = Path(f"/proc/{staff.rasa_pid()}/cmdline").read_bytes()
+    assert TOKEN.encode() not in argv  # the token works (below) but is on no command line
     with pytest.raises(ServerUnreachable, match="refused the token"):
         RasaServer(staff.base, "not-the-token").model_file()
     request = urllib.request.Request(f"{staff.base}/model", method="PUT", data=b"{}")

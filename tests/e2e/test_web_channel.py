@@ -59,7 +59,7 @@ def test_an_allowed_origin_gets_cors_headers(running_bot: Bot) -> None:
     status, headers, _ = request(running_bot, "/webhooks/web/webhook", "OPTIONS",
                                  headers={"Origin": ALLOWED,
                                           "Access-Control-Request-Method": "POST"})
-    assert status in (200, 204)  # answered by Rasa's CORS layer (`--cors` from the list)
+    assert status in (200, 204)  # answered by Rasa's CORS layer, narrowed to this route
     assert headers["access-control-allow-origin"] == ALLOWED
     status, headers, _ = request(running_bot, "/webhooks/web/webhook", "POST",
                                  {"sender": "web-2", "message": "hi"}, {"Origin": ALLOWED})

@@ -2,9 +2,17 @@
 from __future__ import annotations
 
 import pytest
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_tracker_store
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.utils.endpoints import EndpointConfig
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.endpoints import tracker_store
@@ -24,10 +32,11 @@ def store(db_url: str, domain: Domain):
     """A windowed store on each database kind, configured as `bot serve` configures it."""
 
     def make(window: int = 12) -> WindowedSQLTrackerStore:
-        settings = tracker_store(db_url)
-        settings.pop("type")
-        settings["window_events"] = window
-        return WindowedSQLTrackerStore(domain=domain, **settings)
+        settings = {**tracker_store(db_url), "window_events": window}
+        # Built by Rasa's own factory from the endpoint settings, as `rasa run` builds it.
+        made = create_tracker_store(EndpointConfig.from_dict(settings), domain)
+        assert isinstance(made, WindowedSQLTrackerStore)
+        return made
 
     return make
 
@@ -85,3 +94,30 @@ async def test_a_short_conversation_is_loaded_whole(store) -> None:
     rasas = await SQLTrackerStore.retrieve(tracker_store, "alice")  # Rasa's own, unwindowed
     assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in rasas.events]
     assert await tracker_store.retrieve("nobody") is None
+
+
+async def test_a_restart_before_the_window_still_clears_slots(store) -> None:
+    tracker_store = store()
+    await conversation(tracker_store, 2)  # sets membership_category
+    tracker = await tracker_store.retrieve("alice")
+    tracker.update(Restarted())
+    for i in range(20):  # the restart falls far outside the 12-event window
+        for event in turn(100 + i):
+            tracker.update(event)
+    await tracker_store.save(tracker)
+    again = await tracker_store.retrieve("alice")
+    assert len(again.events) < 20
+    assert again.get_slot("membership_category") is None
+
+
+async def test_a_nul_in_a_sender_fails_that_save_only(store) -> None:
+    """PostgreSQL refuses NUL; Rasa turned that ValueError into sys.exit (the server died)."""
+    tracker_store = store()
+    tracker = DialogueStateTracker("x\u0000", tracker_store.domain.slots)
+    tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}))
+    try:
+        await tracker_store.save(tracker)
+    except Exception:
+        pass  # refused (PostgreSQL): an ordinary error for that one message
+    await conversation(tracker_store, 1)  # the store goes on working
+    assert (await tracker_store.retrieve("alice")).latest_message.text == "question 0"
