@@ -14,7 +14,10 @@
         box.scrollTop = box.scrollHeight;
         if (job.state === "running") { setTimeout(poll, 1000); return; }
         if (status) status.textContent = job.summary;
-        setTimeout(function () { window.location.href = job.next || window.location.pathname; }, 800);
+        setTimeout(function () {
+          if (job.next === window.location.pathname + window.location.search) window.location.reload();
+          else window.location.href = job.next;
+        }, 800);
       })
       .catch(function () { setTimeout(poll, 3000); });
   }
