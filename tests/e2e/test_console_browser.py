@@ -143,3 +143,44 @@ def test_markup_typed_by_staff_is_shown_as_text(page, console: Console) -> None:
     page.goto(console.url("/staff/fees"))
     page.get_by_role("button", name=f"Remove {ATTACK}").click()
     assert "Removed" in page.get_by_role("status").inner_text()
+
+
+def test_a_wrong_answer_in_a_transcript_goes_to_the_inbox_and_the_dashboard_draws(
+    page, console: Console, running_bot: Bot
+) -> None:
+    running_bot.texts("console-transcript", ATTACK)
+    running_bot.texts("console-transcript", "is IR a good career for night owls")
+    sign_in(page, console, EDITOR, "/staff/conversations")
+    page.get_by_label("Words").fill("night owls")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("row", name="night owls").get_by_role("link").click()
+    transcript = page.locator("ol.transcript")
+    assert transcript.get_by_text(ATTACK).is_visible()  # shown as text, not as an image
+    assert page.locator("main img").count() == 0 and page.dialogs == []
+    shot(page, "console-conversation.png")
+    page.get_by_role("button", name="This answer was wrong").last.click()
+    assert "is in the inbox now" in page.get_by_role("status").inner_text()
+    page.get_by_role("link", name="Inbox").click()
+    assert page.locator("li.card", has_text="is IR a good career for night owls").is_visible()
+    page.get_by_role("link", name="Dashboard").click()
+    charts = page.locator("svg.chart[role=img]")
+    assert charts.count() == 4
+    assert page.get_by_role("img", name="Messages per channel").locator("text", has_text="rest").count() >= 1
+    shot(page, "console-dashboard.png")
+
+
+def test_the_console_works_on_a_tablet_and_by_keyboard(browser, console: Console) -> None:
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(console.url("/staff/login"))
+        assert page.evaluate("document.activeElement.id") == "email"  # ready to type
+        page.keyboard.type(PUBLISHER[0])
+        page.keyboard.press("Tab")
+        page.keyboard.type(PUBLISHER[1])
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/staff/")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        shot(page, "console-tablet.png")
+    finally:
+        context.close()
