@@ -1,7 +1,7 @@
 """The assistant's answers (domain.yml responses): edit one, check its links, preview it.
 
 Everything the assistant says must come from the knowledge files, so an answer may link
-only to addresses those files contain (KNOWLEDGE_DIR, default ../shared/knowledge). The
+only to addresses those files contain (KNOWLEDGE_DIR, default knowledge/). The
 preview renders the same small Markdown subset as the widget (bold, links, lists), with
 everything escaped first, so what staff type can never become markup.
 """
@@ -26,9 +26,9 @@ MAX_ANSWER = 2000
 
 
 def knowledge_dir() -> Path:
-    return Path(
-        os.environ.get("KNOWLEDGE_DIR", settings.PROJECT_ROOT.parent / "shared" / "knowledge")
-    )
+    from bot.knowledge import KNOWLEDGE_DIR
+
+    return Path(os.environ.get("KNOWLEDGE_DIR", settings.PROJECT_ROOT / KNOWLEDGE_DIR))
 
 
 def _clean(url: str) -> str:
