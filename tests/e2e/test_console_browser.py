@@ -131,7 +131,7 @@ def test_an_expired_session_goes_back_to_sign_in(page, console: Console) -> None
 def test_markup_typed_by_staff_is_shown_as_text(page, console: Console) -> None:
     sign_in(page, console, PUBLISHER, "/staff/fees")
     form = page.locator("form", has=page.get_by_role("button", name="Add event"))
-    form.get_by_label("Name").fill(ATTACK)
+    form.get_by_role("textbox", name="Name", exact=True).fill(ATTACK)
     form.get_by_label("Id").fill("markup-test")
     form.get_by_label("Or, without announced dates, its usual timing").fill(f"every May {ATTACK}")
     form.get_by_role("button", name="Add event").click()
@@ -153,7 +153,7 @@ def test_a_wrong_answer_in_a_transcript_goes_to_the_inbox_and_the_dashboard_draw
     sign_in(page, console, EDITOR, "/staff/conversations")
     page.get_by_label("Words").fill("night owls")
     page.get_by_role("button", name="Search").click()
-    page.get_by_role("row", name="night owls").get_by_role("link").click()
+    page.locator("main tbody tr").first.get_by_role("link").click()
     transcript = page.locator("ol.transcript")
     assert transcript.get_by_text(ATTACK).is_visible()  # shown as text, not as an image
     assert page.locator("main img").count() == 0 and page.dialogs == []

@@ -18,15 +18,29 @@ from bot.training.noise import wait_for_other_trainings
 from bot.training.project import Project
 from bot.training.registry import ModelRegistry
 from bot.training.release import release_baseline
-from tests.bot.training.conftest import VISA_ANSWER, VISA_EXAMPLES
+from tests.bot.training.conftest import user_event
 from tests.conftest import free_port
 from tests.e2e.conftest import PUBLISHER, start_console
 from tests.e2e.test_console_browser import browser, shot, sign_in  # noqa: F401 (fixture)
-from tests.e2e.test_release import TOKEN, VISA_HELDOUT
+from tests.e2e.test_release import TOKEN
 
 pytestmark = pytest.mark.e2e
-PART_TIME = "can I do IR part time"
-VISA_FIRST = "do you sponsor visas for IMGs"
+# Questions nobody has taught the assistant: one starts a new topic, the other is assigned to it.
+NEW_TOPIC_QUESTION = "where can I park at the SIR annual meeting"
+ASSIGNED_QUESTION = "is there parking near the meeting venue"
+EXAMPLES = [
+    "parking at the annual meeting", "is there parking at SIR meetings",
+    "where do I leave my car at the SIR meeting", "how much does parking cost at the meeting",
+    "can I park at the convention center", "parking for the SIR annual scientific meeting",
+    "is there a car park at the venue", "where is the nearest parking garage to the meeting",
+    "do attendees get free parking", "parking options at SIR conferences",
+    "can I drive to the annual meeting and park there",
+]
+ANSWER = ("I don't have information about parking at SIR meetings. Please check the meeting's "
+          "own page for travel details.")
+HELDOUT = ["is parking available at SIR meetings", "where should I park for the annual meeting",
+           "parking near the SIR conference", "do they have parking at the meeting venue",
+           "what does parking cost at SIR", "car parking at the scientific meeting"]
 
 
 @dataclass
@@ -35,6 +49,7 @@ class Setup:
     console: str
     project: Project
     registry: ModelRegistry
+    tracker: str
 
     def url(self, path: str) -> str:
         return f"{self.console}{path}"
@@ -57,8 +72,8 @@ def setup(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     work = tmp_path_factory.mktemp("console-release")
     project = Project.default().copy_to(work / "assistant")
     with project.heldout.open("a") as heldout:
-        heldout.write("\n- intent: visa_support\n  examples: |\n"
-                      + "".join(f"    - {q}\n" for q in VISA_HELDOUT))
+        heldout.write("\n- intent: meeting_parking\n  examples: |\n"
+                      + "".join(f"    - {q}\n" for q in HELDOUT))
     database_url = f"sqlite:///{work / 'bot.db'}"
     upgrade(database_url)
     seed(database_url)
@@ -89,7 +104,7 @@ def setup(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
              "RASA_SERVERS": f"http://127.0.0.1:{rasa_port}", "RASA_API_TOKEN": TOKEN},
             work / "console.log")
         yield Setup(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{console_port}",
-                    project, registry)
+                    project, registry, tracker)
     finally:
         if console:
             console.terminate()
@@ -110,25 +125,45 @@ def wait_for_job(page, timeout: float = 420_000) -> str:
     return page.inner_text("#progress")
 
 
+def unsure(setup: Setup, *questions: str) -> None:
+    """Users asked these and the assistant was unsure (as Rasa stores such turns)."""
+    from sqlalchemy import create_engine, insert
+
+    from bot.training.review import EVENTS
+
+    setup.ask("hello")  # Rasa creates its tables with the first message
+    engine = create_engine(setup.tracker, future=True)
+    with engine.begin() as connection:
+        connection.execute(insert(EVENTS), [
+            user_event(q, "nlu_fallback", 0.3, [{"name": "nlu_fallback", "confidence": 0.3},
+                                               {"name": "events", "confidence": 0.2}])
+            for q in questions])
+    engine.dispose()
+
+
 def test_inbox_topic_train_compare_release_and_roll_back(page, setup: Setup) -> None:
-    setup.ask(VISA_FIRST)  # unsure answers: they go to the inbox
-    setup.ask(PART_TIME)
+    unsure(setup, NEW_TOPIC_QUESTION, ASSIGNED_QUESTION)
     sign_in(page, setup, PUBLISHER, "/staff/inbox")  # type: ignore[arg-type]
     shot(page, "console-inbox.png")
 
-    card = page.locator("li.card", has_text=PART_TIME)
-    card.get_by_label("Topic").select_option("salary_lifestyle")
-    card.get_by_role("button", name="Assign").click()
-    assert f'"{PART_TIME}" is now an example of salary_lifestyle' in page.get_by_role("status").inner_text()
-    assert page.locator("li.card", has_text=PART_TIME).count() == 0
-
-    page.locator("li.card", has_text=VISA_FIRST).get_by_role("link", name="New topic from this").click()
-    assert page.get_by_label("Ways people ask it").input_value() == VISA_FIRST
-    page.get_by_label("Name").fill("visa_support")
-    page.get_by_label("Ways people ask it").fill("\n".join([VISA_FIRST, *VISA_EXAMPLES]))
-    page.get_by_label("Answer").fill(VISA_ANSWER)
+    page.locator("li.card", has_text=NEW_TOPIC_QUESTION).get_by_role(
+        "link", name="New topic from this").click()
+    assert page.get_by_label("Ways people ask it").input_value() == NEW_TOPIC_QUESTION
+    page.get_by_role("textbox", name="Name", exact=True).fill("meeting_parking")
+    page.get_by_label("Ways people ask it").fill("\n".join([NEW_TOPIC_QUESTION, *EXAMPLES]))
+    page.get_by_label("Answer").fill(ANSWER)
     page.get_by_role("button", name="Add topic").click()
-    assert "Added the topic visa_support with 12 examples" in page.get_by_role("status").inner_text()
+    assert "Added the topic meeting_parking with 12 examples" in page.get_by_role("status").inner_text()
+
+    page.get_by_role("link", name="Inbox").click()
+    assert page.locator("li.card", has_text=NEW_TOPIC_QUESTION).count() == 0  # now trained on
+    card = page.locator("li.card", has_text=ASSIGNED_QUESTION)
+    card.get_by_label("Topic").select_option("meeting_parking")
+    card.get_by_role("button", name="Assign").click()
+    assert (f'"{ASSIGNED_QUESTION}" is now an example of meeting_parking'
+            in page.get_by_role("status").inner_text())
+    assert page.locator("li.card", has_text=ASSIGNED_QUESTION).count() == 0
+
     page.goto(setup.url("/staff/topics"))
     assert "no problems" in page.locator("#checks-h").inner_text()
     shot(page, "console-topics.png")
@@ -146,21 +181,21 @@ def test_inbox_topic_train_compare_release_and_roll_back(page, setup: Setup) -> 
         page.goto(setup.url("/staff/models"))
     assert "may be released" in page.inner_text("main")
     changes = page.get_by_role("table", name="Topics whose score changed")
-    assert changes.get_by_role("row", name="visa_support").get_by_text("better").is_visible()
+    assert changes.get_by_role("row", name="meeting_parking").get_by_text("better").is_visible()
     assert page.get_by_role("table", name="Questions now answered differently").get_by_text(
-        "can SIR sponsor my visa").is_visible()
+        HELDOUT[0]).is_visible()
     shot(page, "console-models.png")
 
-    page.get_by_label("Why release").fill("answers visa questions")
+    page.get_by_label("Why release").fill("answers parking questions")
     page.get_by_role("button", name="Release #2").click()
     assert "Releasing — done" in wait_for_job(page, 300_000)
-    assert "I don't have information about visas" in setup.ask("can international graduates get visa help from you")
+    assert "parking at SIR meetings" in setup.ask("is there parking for the annual meeting")
 
     page.goto(setup.url("/staff/models"))
     page.get_by_label("Why roll back").fill("the education committee reviews it first")
     page.get_by_role("button", name="Roll back").click()
     assert "Rolling back — done" in wait_for_job(page, 300_000)
-    assert "I don't have information about visas" not in setup.ask("can international graduates get visa help from you")
+    assert "parking at SIR meetings" not in setup.ask("is there parking for the annual meeting")
     assert setup.registry.released().id == 1
     page.goto(setup.url("/staff/audit"))
     for action in ("example added", "topic added", "model trained", "model released", "model rolled back"):
