@@ -83,13 +83,8 @@ def release(ctx: Ctx) -> HTTPResponse:
     args = ["release", *([ref] if ref else []), "--by", ctx.user.email, "--reason", reason]
     if ctx.form.get("force") == "on":
         args.append("--force")
-    email = ctx.user.email
-
-    def done(job: Job) -> None:
-        line = next((ln for ln in job.lines if ln.startswith("Released ")), "")
-        record(email, "model released", line.split(",")[0].removeprefix("Released "), reason)
-
-    return _start(ctx, "Releasing", args, done)
+    # `bot release --by` writes the audit log (for the command line and the console alike).
+    return _start(ctx, "Releasing", args, lambda job: None)
 
 
 def rollback(ctx: Ctx) -> HTTPResponse:

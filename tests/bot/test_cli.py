@@ -110,3 +110,12 @@ def test_staff_accounts_are_added_listed_and_removed(migrated_db: str) -> None:
 
     _, hashed = AccountRepository(migrated_db).credentials("pub@example.org")
     assert hashed.startswith("$argon2id$") and "correct horse" not in hashed
+
+
+def test_changes_from_the_command_line_are_in_the_audit_log(migrated_db: str) -> None:
+    from bot.db.staff import AuditLog
+
+    assert bot("fees", "set", "fellow-in-training", "45", db=migrated_db).returncode == 0
+    entry = AuditLog(migrated_db).list()[0]
+    assert entry.actor.endswith("(command line)") and entry.action == "fee changed"
+    assert entry.target == "fellow-in-training" and entry.details == "$50 per year → $45 per year"
