@@ -39,6 +39,8 @@ def inbox(ctx: Ctx, error: Optional[str] = None, status: int = 200) -> HTTPRespo
     from bot.training.text import normalise
 
     flagged = [f for f in FlaggedQuestions().list() if normalise(f.text) not in known]
+    marked = {normalise(f.text) for f in flagged}
+    items = [item for item in items if item.key not in marked]  # listed once, as marked
     return ctx.render(
         "inbox.html",
         status=status,

@@ -149,7 +149,7 @@ def test_inbox_topic_train_compare_release_and_roll_back(page, setup: Setup) -> 
     page.locator("li.card", has_text=NEW_TOPIC_QUESTION).get_by_role(
         "link", name="New topic from this").click()
     assert page.get_by_label("Ways people ask it").input_value() == NEW_TOPIC_QUESTION
-    page.get_by_role("textbox", name="Name", exact=True).fill("meeting_parking")
+    page.get_by_label("Name").fill("meeting_parking")
     page.get_by_label("Ways people ask it").fill("\n".join([NEW_TOPIC_QUESTION, *EXAMPLES]))
     page.get_by_label("Answer").fill(ANSWER)
     page.get_by_role("button", name="Add topic").click()
