@@ -171,12 +171,12 @@ def figures(days: int = 30, today: Optional[date] = None) -> Figures:
 BAR = "#0b4f8a"
 
 
-def hbar_chart(pairs: Sequence[Tuple[str, int]], label: str, width: int = 460) -> Markup:
+def hbar_chart(pairs: Sequence[Tuple[str, int]], label: str, width: int = 360) -> Markup:
     """Horizontal bars with their labels and values; a screen reader gets the title and a
     table-like description."""
     rows = list(pairs) or [("(none)", 0)]
     top = max(v for _, v in rows) or 1
-    height, left = 28 * len(rows) + 8, 170
+    height, left = 28 * len(rows) + 8, 140
     desc = "; ".join(f"{name}: {value}" for name, value in rows)
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
@@ -187,7 +187,7 @@ def hbar_chart(pairs: Sequence[Tuple[str, int]], label: str, width: int = 460) -
         y = 4 + i * 28
         bar = (width - left - 50) * value / top
         parts.append(
-            f'<text x="{left - 6}" y="{y + 17}" text-anchor="end">{html.escape(name[:24])}</text>'
+            f'<text x="{left - 6}" y="{y + 17}" text-anchor="end">{html.escape(name[:20])}</text>'
             f'<rect x="{left}" y="{y + 4}" width="{bar:.1f}" height="18" fill="{BAR}" rx="2"/>'
             f'<text x="{left + bar + 6:.1f}" y="{y + 17}">{value}</text>'
         )
@@ -216,13 +216,17 @@ def column_chart(pairs: Sequence[Tuple[str, int]], label: str, width: int = 700)
             f'<rect x="{x:.1f}" y="{height - bottom - h:.1f}" width="{max(step - 3, 1):.1f}" '
             f'height="{h:.1f}" fill="{BAR}"><title>{html.escape(name)}: {value}</title></rect>'
         )
-        if i % 7 == 0 or i == len(rows) - 1:
+        if i % 7 == 0 and i < len(rows) - 4:
             parts.append(f'<text x="{x:.1f}" y="{height - 6}">{html.escape(name)}</text>')
+        elif i == len(rows) - 1:
+            parts.append(
+                f'<text x="{width}" y="{height - 6}" text-anchor="end">{html.escape(name)}</text>'
+            )
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def share_chart(parts_: Dict[str, int], total: int, label: str, width: int = 460) -> Markup:
+def share_chart(parts_: Dict[str, int], total: int, label: str, width: int = 360) -> Markup:
     """One stacked bar: answered, "I don't know", out of scope."""
     colours = {
         "answered": "#135c2a",
