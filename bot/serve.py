@@ -65,7 +65,8 @@ def prepare() -> Path:
 
 
 def model_to_serve(current: Path) -> Path:
-    """The released model when staff have released one (the gate decided), else `current`.
+    """The released model when staff have released one (the gate decided); on the first
+    start, `current`, registered and released as the baseline.
 
     A model trained for changed data is only a candidate until `bot release` accepts it,
     so a restart never serves a model the release gate refused.
@@ -73,10 +74,18 @@ def model_to_serve(current: Path) -> Path:
     from bot.training.registry import ModelRegistry
 
     try:
-        released = ModelRegistry().released()
-    except SQLAlchemyError:  # no registry to ask: the data's model
+        registry = ModelRegistry()
+        released = registry.released()
+    except SQLAlchemyError:  # no registry to ask (the database is down): the data's model
         return current
-    if released is None or not Path(released.path).exists():
+    if released is None:  # the first start: this model is the baseline later ones are gated on
+        from bot.training.project import Project
+        from bot.training.release import release_baseline
+
+        baseline = release_baseline(Project.default(), registry, current)
+        step(f"Released {baseline.label} as the first model (the baseline for later releases)")
+        return current
+    if not Path(released.path).exists():
         return current
     if Path(released.path).resolve() != current.resolve():
         step(
@@ -282,7 +291,11 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, request_stop)
+    from bot.console.launch import StaffConsole
+
+    console = StaffConsole.from_env()  # before Rasa: it may give Rasa an API token
     servers.start()
+    console.start()
     try:
         seconds = servers.wait_ready()
         rest = f"http://127.0.0.1:{servers.rasa_port}/webhooks/rest/webhook"
@@ -297,6 +310,7 @@ def main() -> int:
             f"Demo page: http://127.0.0.1:{servers.rasa_port}/demo/\n"
             f'Widget: <script src="http://127.0.0.1:{servers.rasa_port}/widget.js" defer></script>\n'
             f"{slack}"
+            f"{console.ready_line()}\n"
             f"Talk to it:\n"
             f"  curl -s {rest} -H 'Content-Type: application/json' \\\n"
             f'       -d \'{{"sender": "me", "message": "How much is membership for a med student?"}}\'\n'
@@ -314,6 +328,7 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:
+        console.stop()
         servers.stop()
 
 

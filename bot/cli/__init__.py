@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bot.cli import conversations, events, fees, retraining, setup
+from bot.cli import conversations, events, fees, retraining, setup, staff
 from bot.cli.common import safe_database_url
 from bot.errors import StaffError
 
@@ -40,9 +40,13 @@ retraining (new questions; see docs/staff.md):
   bot check && bot train && bot evaluate
   bot release --by alice --reason "answers visa questions"
   bot rollback
+
+staff console (see the README's "Staff console"):
+  bot staff add alice@example.org --role publisher   # asks for the password
+  bot staff list
 """
 
-GROUPS = (fees, events, conversations, setup, retraining)
+GROUPS = (fees, events, conversations, setup, retraining, staff)
 
 
 def build_parser() -> argparse.ArgumentParser:

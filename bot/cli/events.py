@@ -46,6 +46,9 @@ def events_add(args: argparse.Namespace) -> None:
         link=args.link,
         description=args.description or "",
     )
+    from bot.console.audit import command_line_actor, record
+
+    record(command_line_actor(), "event added", event.slug, event.name)
     print(f"Added {event.slug}: {plain_text(event)}")
     if event.start_date and not event.is_upcoming(settings.today()):
         print("Note: this event is in the past, so it is not offered as upcoming.")
@@ -55,6 +58,9 @@ def events_remove(args: argparse.Namespace) -> None:
     from bot.db.repositories import EventRepository
 
     EventRepository().remove(args.slug)
+    from bot.console.audit import command_line_actor, record
+
+    record(command_line_actor(), "event removed", args.slug.strip().lower())
     print(f"Removed {args.slug.strip().lower()}.")
 
 

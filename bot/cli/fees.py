@@ -26,6 +26,10 @@ def fees_set(args: argparse.Namespace) -> None:
     parse_fee(args.amount)  # a bad amount is refused before anything is read or changed
     before = repository.get(args.category)
     category = repository.set_fee(args.category, args.amount)
+    from bot.console.audit import command_line_actor, record
+
+    was_text = before.fee_text if before else "?"
+    record(command_line_actor(), "fee changed", category.slug, f"{was_text} → {category.fee_text}")
     was = f" (was {before.fee_text})" if before else ""
     print(f"{category.name} ({category.slug}) is now {category.fee_text}{was}.")
 

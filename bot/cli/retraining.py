@@ -194,6 +194,9 @@ def release(args: argparse.Namespace) -> None:
         progress=lambda line: print(line, flush=True),
     )
     record = done.record
+    from bot.console.audit import record as audit
+
+    audit(record.released_by or "?", "model released", record.label, record.reason or "")
     why = f": {record.reason}" if record.reason else ""
     print(
         f"Released {record.label}, by {record.released_by}"
@@ -213,6 +216,14 @@ def rollback(args: argparse.Namespace) -> None:
         by=args.by,
         reason=args.reason,
         progress=lambda line: print(line, flush=True),
+    )
+    from bot.console.audit import record as audit
+
+    audit(
+        done.record.released_by or "?",
+        "model rolled back",
+        done.record.label,
+        done.record.reason or "",
     )
     print(
         f"Rolled back: {done.record.label} is the released model again, "

@@ -120,3 +120,72 @@ class ModelRelease(Base):
     by = Column(String(128), nullable=False)
     reason = Column(Text, nullable=True)
     forced = Column(Boolean, nullable=False, default=False)
+
+
+# --- The staff console (bot/console): accounts, sessions, sign-in attempts, audit log -------
+
+
+class StaffAccount(Base):
+    """Someone of the society's staff who may use the console; the password only as a hash."""
+
+    __tablename__ = "staff_accounts"
+    __table_args__ = (
+        CheckConstraint("role IN ('editor', 'publisher')", name="ck_staff_account_role"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(254), unique=True, nullable=False)
+    role = Column(String(16), nullable=False)
+    password_hash = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, server_default=func.now())
+
+
+class StaffSession(Base):
+    """A signed-in browser. In the database, so several console instances share sessions;
+    only a hash of the cookie's token is kept, so a copy of the table signs nobody in."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    account_id = Column(
+        Integer, ForeignKey("staff_accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    expires_at = Column(DateTime, nullable=False, index=True)
+
+
+class StaffLoginFailure(Base):
+    """A refused sign-in, counted per email and per address to slow down password guessing."""
+
+    __tablename__ = "staff_login_failures"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(254), nullable=False, index=True)
+    address = Column(String(64), nullable=False, index=True)
+    at = Column(DateTime, nullable=False, index=True)
+
+
+class StaffFlaggedQuestion(Base):
+    """A question staff said was answered wrongly (from a transcript); shown in the inbox."""
+
+    __tablename__ = "staff_flagged_questions"
+
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    answered_as = Column(String(255), nullable=True)  # the intent it was taken for
+    flagged_by = Column(String(254), nullable=False)
+    at = Column(DateTime, nullable=False)
+
+
+class AuditEntry(Base):
+    """Who changed what and when: fees, events, topics, answers, releases, accounts."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, index=True)
+    actor = Column(String(254), nullable=False)
+    action = Column(String(64), nullable=False)
+    target = Column(String(255), nullable=False, default="")
+    details = Column(Text, nullable=False, default="")

@@ -137,9 +137,9 @@ def add_intent(
             f"An intent needs at least {MIN_EXAMPLES} different examples; got {len(cleaned)}. "
             "Add more ways people ask the question."
         )
-    answer = (answer or "").strip() if isinstance(answer, str) else ""
-    if not answer:
-        raise BadInput("The answer is empty: write what the assistant should reply.")
+    from bot.training.answers import check_answer
+
+    answer = check_answer(answer if isinstance(answer, str) else "")  # links: knowledge only
     nlu = _topic_file(project, topic)
     domain = YamlFile.load(project.domain)
     rules = YamlFile.load(project.rules)

@@ -129,3 +129,20 @@ def rollback(
         previous.id, "rollback", who(by), (reason or "").strip() or f"rollback from #{current.id}"
     )
     return Released(record, current, False)
+
+
+def release_baseline(
+    project: Project, registry: ModelRegistry, path: Path, by: str = "bot serve"
+) -> ModelRecord:
+    """Register and release the model served on the very first start.
+
+    Without it the first `bot release` had nothing to compare with and the first rollback
+    nothing to return to. Its held-out results are computed when first compared.
+    """
+    from bot.training import model as models
+    from bot.training.candidates import git_commit
+
+    record = registry.find(path) or registry.add(
+        path, models.fingerprint(models.training_sources(project.root)), git_commit(project.root)
+    )
+    return registry.record(record.id, "release", by, "the first model served (the baseline)")

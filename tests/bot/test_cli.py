@@ -87,3 +87,35 @@ def test_an_unreachable_database_is_a_clear_error() -> None:
     assert result.returncode == 2
     assert "is the database running" in result.stderr
     assert "secret" not in result.stderr  # passwords are never printed
+
+
+def test_staff_accounts_are_added_listed_and_removed(migrated_db: str) -> None:
+    env = {**os.environ, "DATABASE_URL": migrated_db}
+
+    def staff(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run([BOT, "staff", *args], env=env, input=stdin, capture_output=True,
+                              text=True, cwd=PROJECT_ROOT)
+
+    added = staff("add", "Pub@Example.org", "--role", "publisher", "--password-stdin",
+                  stdin="correct horse battery\n")
+    assert added.returncode == 0, added.stderr
+    assert "Added pub@example.org (publisher)" in added.stdout
+    short = staff("add", "ed@example.org", "--role", "editor", "--password-stdin", stdin="short\n")
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
+    listed = staff("list")
+    assert "pub@example.org" in listed.stdout and "ed@example.org" not in listed.stdout
+    last = staff("remove", "pub@example.org")
+    assert last.returncode == 2 and "last publisher" in last.stderr
+    from bot.db.staff import AccountRepository
+
+    _, hashed = AccountRepository(migrated_db).credentials("pub@example.org")
+    assert hashed.startswith("$argon2id$") and "correct horse" not in hashed
+
+
+def test_changes_from_the_command_line_are_in_the_audit_log(migrated_db: str) -> None:
+    from bot.db.staff import AuditLog
+
+    assert bot("fees", "set", "fellow-in-training", "45", db=migrated_db).returncode == 0
+    entry = AuditLog(migrated_db).list()[0]
+    assert entry.actor.endswith("(command line)") and entry.action == "fee changed"
+    assert entry.target == "fellow-in-training" and entry.details == "$50 per year → $45 per year"

@@ -7,10 +7,19 @@ from bot.serve import model_to_serve
 from bot.training.registry import ModelRegistry
 
 
-def test_without_a_release_the_current_model_is_served(migrated_db: str, tmp_path: Path) -> None:
+def test_the_first_model_served_is_released_as_the_baseline(migrated_db: str, tmp_path: Path) -> None:
+    """So the first `bot release` is gated against it and the first rollback returns to it."""
     current = tmp_path / "current.tar.gz"
     current.write_bytes(b"x")
     assert model_to_serve(current) == current
+    registry = ModelRegistry()
+    released = registry.released()
+    assert released and Path(released.path) == current.resolve()
+    assert [(h.action, h.by) for h in registry.history()] == [("release", "bot serve")]
+    newer = tmp_path / "newer.tar.gz"
+    newer.write_bytes(b"y")
+    assert model_to_serve(newer) == current  # later starts serve the released one
+    assert len(registry.history()) == 1
 
 
 def test_a_released_model_wins_over_a_newer_candidate(migrated_db: str, tmp_path: Path) -> None:

@@ -79,3 +79,77 @@ def running_bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -
     finally:
         servers.stop()
         slack.stop()
+
+
+# --- The staff console (bot/console), on the same database as `running_bot` -----------------
+
+PUBLISHER = ("pub@example.org", "correct horse battery staple")
+EDITOR = ("ed@example.org", "editor's long password")
+
+
+@dataclass
+class Console:
+    base: str
+    process: Any
+    project_root: Path
+    database_url: str
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+
+def start_console(env: Dict[str, str], log: Path) -> Any:
+    import subprocess
+    import sys
+    import time
+
+    from bot.settings import PROJECT_ROOT
+
+    process = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT,
+                               env={**__import__("os").environ, **env},
+                               stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    url = f"http://127.0.0.1:{env['CONSOLE_PORT']}/staff/login"
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the console did not start")
+
+
+@pytest.fixture(scope="session")
+def console(running_bot: Bot, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    """The console on the running bot's database and tracker store, editing a project copy."""
+    from bot.console.accounts import add_account
+    from bot.training.project import Project
+
+    work = tmp_path_factory.mktemp("console")
+    project = Project.default().copy_to(work / "assistant")
+    import os
+
+    saved = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = running_bot.database_url
+    try:
+        add_account(PUBLISHER[0], "publisher", PUBLISHER[1], "tests")
+        add_account(EDITOR[0], "editor", EDITOR[1], "tests")
+    finally:
+        if saved is None:
+            os.environ.pop("DATABASE_URL")
+        else:
+            os.environ["DATABASE_URL"] = saved
+    port = free_port()
+    process = start_console(
+        {"DATABASE_URL": running_bot.database_url, "CONSOLE_PORT": str(port),
+         "TRACKER_STORE_URL": f"sqlite:///{running_bot.tracker_db}",
+         "CONSOLE_PROJECT": str(project.root), "RASA_SERVERS": running_bot.base,
+         "RASA_API_TOKEN": "no-api-on-this-server"},
+        work / "console.log",
+    )
+    try:
+        yield Console(f"http://127.0.0.1:{port}", process, project.root, running_bot.database_url)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

@@ -17,13 +17,14 @@ BOT = str(Path(sys.executable).with_name("bot"))
 def test_serve_prints_its_steps_answers_and_stops_both_servers_on_ctrl_c(
     trained_model: Path, tmp_path: Path
 ) -> None:
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, console_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "BOT_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
         "RASA_PORT": str(rasa_port),
         "ACTION_PORT": str(action_port),
+        "CONSOLE_PORT": str(console_port),
     }
     env.pop("ACTION_SERVER_URL", None)
     env.pop("TRACKER_STORE_URL", None)
@@ -44,9 +45,10 @@ def test_serve_prints_its_steps_answers_and_stops_both_servers_on_ctrl_c(
         for step in ("Migrating the database", "Building the spaCy pipeline", "Model up to date"):
             assert step in output
         assert f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook" in output
+        assert f"Staff console: http://127.0.0.1:{console_port}/staff/" in output
         children = subprocess.run(["pgrep", "-P", str(serve.pid)], capture_output=True, text=True)
         child_pids = [int(p) for p in children.stdout.split()]
-        assert len(child_pids) == 2
+        assert len(child_pids) == 3  # actions, Rasa, the staff console
         assert (tmp_path / "tracker.db").exists()  # conversations go to var/ by default
     finally:
         os.killpg(serve.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
