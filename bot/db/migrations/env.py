@@ -2,6 +2,7 @@
 
 from alembic import context
 from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from bot.db.models import Base
 
@@ -10,7 +11,11 @@ target_metadata = Base.metadata
 
 
 def run_migrations_online() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url"), future=True)
+    url = make_url(config.get_main_option("sqlalchemy.url"))
+    # A database that accepts connections but never answers must not hang `make run`
+    # (libpq waits for ever by default). No statement timeout: a migration may be slow.
+    connect_args = {"connect_timeout": 5} if url.get_backend_name() == "postgresql" else {}
+    engine = create_engine(url, future=True, connect_args=connect_args)
     with engine.connect() as connection:
         context.configure(
             connection=connection,
