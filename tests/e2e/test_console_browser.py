@@ -4,34 +4,17 @@ widget shows at once. Screenshots for docs/ are taken on the way."""
 from __future__ import annotations
 
 import os
-import shutil
-from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from bot.settings import PROJECT_ROOT
 from tests.e2e.conftest import EDITOR, PUBLISHER, Bot, Console
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DOCS = PROJECT_ROOT / "docs"
 ATTACK = "<img src=x onerror=alert(1)>"
 
 pytestmark = pytest.mark.e2e
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: `make browser` installs Debian's chromium.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

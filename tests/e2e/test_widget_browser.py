@@ -8,10 +8,8 @@ import html
 import http.server
 import json
 import os
-import shutil
 import threading
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import expect
@@ -20,11 +18,6 @@ from bot.settings import PROJECT_ROOT
 from tests.conftest import free_port
 from tests.e2e.conftest import Bot
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 WEBHOOK = "**/webhooks/web/webhook"
 DOCS = PROJECT_ROOT / "docs"
 
@@ -54,17 +47,6 @@ BUTTON_STATES = """() => {
   })).filter(m => m.buttons.length);
 }"""
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: `make browser` installs Debian's chromium.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
