@@ -21,7 +21,7 @@ from bot.training.release import release_baseline
 from tests.bot.training.conftest import user_event
 from tests.conftest import free_port
 from tests.e2e.conftest import PUBLISHER, start_console
-from tests.e2e.test_console_browser import browser, shot, sign_in  # noqa: F401 (fixture)
+from tests.e2e.test_console_browser import shot, sign_in
 from tests.e2e.test_release import TOKEN
 
 pytestmark = pytest.mark.e2e
