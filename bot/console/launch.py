@@ -65,8 +65,6 @@ class StaffConsole:
         import urllib.error
         import urllib.request
 
-        from bot.db.staff import AccountRepository
-
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.process and self.process.poll() is None:
             try:
@@ -74,15 +72,22 @@ class StaffConsole:
                     f"http://127.0.0.1:{self.port}/staff/login", timeout=1
                 ) as response:
                     if response.status == 200:
-                        hint = (
-                            ""
-                            if AccountRepository().list()
-                            else " (no accounts yet: .venv/bin/bot staff add EMAIL --role publisher)"
-                        )
-                        return f"Staff console: {self.url}{hint}"
+                        return f"Staff console: {self.url}{self._accounts_hint()}"
             except (urllib.error.URLError, OSError):
                 time.sleep(0.25)
         return "Staff console: not running (see var/logs/console.log); the assistant is unaffected."
+
+    @staticmethod
+    def _accounts_hint() -> str:
+        """A reminder when nobody can sign in yet; nothing when the database can't tell."""
+        from bot.db.staff import AccountRepository
+
+        try:
+            if AccountRepository().list():
+                return ""
+        except Exception:  # the database is down: `bot serve` starts anyway, and says so
+            return ""
+        return " (no accounts yet: .venv/bin/bot staff add EMAIL --role publisher)"
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -164,9 +164,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium through Playwright, shared by the widget's and the console's tests."""
+    """Debian's Chromium through Playwright, for the widget's and the console's tests.
+
+    Module scope: Playwright's sync API keeps an event loop running while it is open, and
+    later tests call asyncio.run().
+    """
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}: `make browser` installs Debian's chromium.")
     from playwright.sync_api import sync_playwright
