@@ -41,7 +41,8 @@ class Job:
             "state": self.state,
             "lines": self.lines,
             "summary": self.summary,
-            "next": "/staff/models",
+            # Back to this task's own page, so its summary stays in view once it ends.
+            "next": f"/staff/models?job={self.id}",
         }
 
 

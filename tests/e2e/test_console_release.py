@@ -141,11 +141,6 @@ def unsure(setup: Setup, *questions: str) -> None:
     engine.dispose()
 
 
-@pytest.mark.skip(
-    reason="known failure, issue 12 open: after 'Train' the browser lands on /staff/models "
-    "without its ?job= and the progress box never shows (the same train/release/rollback "
-    "pass over HTTP in test_console_fresh_install.py)"
-)
 def test_inbox_topic_train_compare_release_and_roll_back(page, setup: Setup) -> None:
     unsure(setup, NEW_TOPIC_QUESTION, ASSIGNED_QUESTION)
     sign_in(page, setup, PUBLISHER, "/staff/inbox")  # type: ignore[arg-type]
