@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
 from bot import settings
-from bot.bench import (
+from bench.run import (
     REST_PATH,
     _status_kb,
     free_port,

@@ -951,9 +951,6 @@ def profile_one_message(
     return result.stdout
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
 
 def lean_figures(model: Path, workdir: Path) -> Dict[str, Any]:
     """A second instance's memory, a model swap under traffic, and one message's profile."""
@@ -977,3 +974,7 @@ def format_lean(lean: Dict[str, Any]) -> str:
         lines.append(f"  swap {key:<23} {shown}")
     lines += ["", "Where one message's time goes (cProfile, cumulative):", lean["profile"]]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
