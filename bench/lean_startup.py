@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-from bot import settings
 from bench.run import (
     REST_PATH,
     _status_kb,
@@ -33,6 +32,7 @@ from bench.run import (
     prepare_databases,
     question_mix,
 )
+from bot import settings
 
 MODES = ("rasa", "launch", "launch-off")
 

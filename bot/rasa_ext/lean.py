@@ -249,3 +249,6 @@ def install() -> None:
             + ", ".join(too_late[:5])
         )
     sys.meta_path.insert(0, _FINDER)
+    from bot.rasa_ext import skops_types
+
+    skops_types.install()  # skops' trusted types without importing all of scikit-learn
