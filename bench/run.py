@@ -951,7 +951,6 @@ def profile_one_message(
     return result.stdout
 
 
-
 def lean_figures(model: Path, workdir: Path) -> Dict[str, Any]:
     """A second instance's memory, a model swap under traffic, and one message's profile."""
     progress("Lean server: a second instance, a model swap, one message's profile")

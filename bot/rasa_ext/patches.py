@@ -1,12 +1,17 @@
 """Fixes for Rasa 3.6 internals, installed by the launcher (bot/rasa_ext/launch.py).
 
-Two replace a per-call recomputation of something constant; behaviour is unchanged.
+Three replace a recomputation of something constant; behaviour is unchanged.
 - RemoteAction checks every action-server reply against a JSON schema with
   `jsonschema.validate`, which re-checks the schema and builds a new validator on each
   call: about 16 ms of a custom-action turn here. The validator is now built once.
 - `Event.resolve_by_type` walks every Event subclass (with `inspect.isabstract` on each)
   for each stored event it deserialises: about 1.5 ms per message. The name-to-class map
   is now built once, and rebuilt if a name is not found (a class imported later).
+- A model's graph has two SpacyNLP nodes (`provide_SpacyNLP0`, which gives the spaCy
+  pipeline to the others, and `run_SpacyNLP0`, which uses the one it is given), and each
+  loads the pipeline with `SpacyNLP.load_model`: 2 x 1.5 s of start-up and of every model
+  swap. The loaded pipeline is now kept per name and reused while its files are unchanged
+  (a rebuilt pipeline, `bot nlp build`, is loaded afresh).
 
 Two make a public server safe:
 - RemoteAction waits up to `DEFAULT_REQUEST_TIMEOUT` (five minutes) for the action
@@ -20,7 +25,7 @@ Two make a public server safe:
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Optional, Text, Type
+from typing import Any, Dict, Optional, Text, Tuple, Type
 
 _INSTALLED = False
 
@@ -83,6 +88,39 @@ def resolve_by_type(type_name: Text, default: Optional[Type] = None) -> Optional
     raise ValueError(f"Unknown event name '{type_name}'.")
 
 
+_SPACY_MODELS: Dict[str, Tuple[Tuple[Any, ...], Any]] = {}
+
+
+def _files_fingerprint(name: str) -> Tuple[Any, ...]:
+    """Each file's path, size and mtime under a pipeline directory (a package name: ())."""
+    from pathlib import Path
+
+    root = Path(name)
+    if not root.is_dir():
+        return ()
+    return tuple(
+        (str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns)
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and (stat := path.stat())
+    )
+
+
+def shared_spacy_loader(load: Any) -> Any:
+    """SpacyNLP.load_model, loading each pipeline once while its files are unchanged."""
+
+    def load_model(spacy_model_name: Text) -> Any:
+        fingerprint = _files_fingerprint(spacy_model_name) if spacy_model_name else ()
+        kept = _SPACY_MODELS.get(spacy_model_name)
+        if kept is not None and kept[0] == fingerprint:
+            return kept[1]
+        model = load(spacy_model_name)
+        _SPACY_MODELS[spacy_model_name] = (fingerprint, model)
+        return model
+
+    load_model.__wrapped__ = load  # type: ignore[attr-defined]
+    return load_model
+
+
 WIDGET_ROUTE = "/webhooks/web/webhook"  # an exact path (sanic_cors compares plain strings)
 CORS_MAX_AGE = 600
 
@@ -117,6 +155,7 @@ def install() -> None:
     import rasa.core.actions.action as action_module
     import rasa.server
     from rasa.core.actions.action import RemoteAction
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
     from rasa.shared.core.events import Event
 
     from bot import settings
@@ -125,4 +164,5 @@ def install() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
     action_module.DEFAULT_REQUEST_TIMEOUT = settings.action_timeout()
     rasa.server.configure_cors = configure_cors
+    SpacyNLP.load_model = staticmethod(shared_spacy_loader(SpacyNLP.load_model))
     _INSTALLED = True

@@ -5,7 +5,7 @@ import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
-from bot.rasa_ext import prepare
+from bot.rasa_ext import patches, prepare
 from bot.rasa_ext.patches import resolve_by_type, validate_action_result
 
 prepare(quiet=False)  # as the launcher does before Rasa runs
@@ -62,3 +62,32 @@ def test_an_event_class_defined_later_is_found() -> None:
         type_name = "late_event_for_test"
 
     assert resolve_by_type("late_event_for_test") is LateEvent
+
+
+def test_rasa_loads_each_spacy_pipeline_through_the_shared_loader() -> None:
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+    assert SpacyNLP.load_model.__wrapped__ is not None  # type: ignore[attr-defined]
+
+
+def test_a_spacy_pipeline_is_loaded_once_while_its_files_are_unchanged(tmp_path) -> None:
+    import os
+
+    pipeline = tmp_path / "en_test"
+    pipeline.mkdir()
+    (pipeline / "config.cfg").write_text("[nlp]\n")
+    loads: list = []
+
+    def load(name: str) -> object:
+        loads.append(name)
+        return object()
+
+    load_model = patches.shared_spacy_loader(load)
+    first = load_model(str(pipeline))
+    assert load_model(str(pipeline)) is first and len(loads) == 1
+    stat = (pipeline / "config.cfg").stat()
+    (pipeline / "config.cfg").write_text("[nlp]\nlang = en\n")  # `bot nlp build` again
+    os.utime(pipeline / "config.cfg", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    second = load_model(str(pipeline))
+    assert second is not first and len(loads) == 2
+    assert load_model(str(pipeline)) is second and len(loads) == 2
