@@ -13,7 +13,10 @@ Also, for a server that many people use at once:
 - Rasa's `session_scope` turns any ValueError into `sys.exit` (meant for a missing
   PostgreSQL schema); psycopg2 raises ValueError for a NUL character, so one request could
   stop the server. Here such an error fails that one message only;
-- a `postgres://` URL (Heroku style) is accepted.
+- a `postgres://` URL (Heroku style) is accepted;
+- Rasa creates the tables once, at start-up, and only logs "Could not create tables" when
+  the database is down then (Rasa answers from memory meanwhile): the tables would never
+  appear and every later message would fail. Here they are created on first use too.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 from itertools import islice
 from typing import Any, Generator, Iterator, List, Optional, Text
 
@@ -44,10 +48,22 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             kwargs["host"] = "postgresql://" + host[len("postgres://") :]
         super().__init__(*args, **kwargs)
         self.window_events = int(window_events)
+        self._tables_checked = False
+        self._tables_lock = threading.Lock()
+
+    def _ensure_tables(self) -> None:
+        """Create the tables if Rasa could not at start-up (once per process)."""
+        if self._tables_checked:
+            return
+        with self._tables_lock:
+            if not self._tables_checked:
+                self.Base.metadata.create_all(self.engine)  # checkfirst: a no-op if present
+                self._tables_checked = True
 
     @contextlib.contextmanager
     def session_scope(self) -> Generator[Any, None, None]:
         """Rasa's session scope, without its `sys.exit` on any ValueError."""
+        self._ensure_tables()
         session = self.sessionmaker()
         try:
             ensure_schema_exists(session)

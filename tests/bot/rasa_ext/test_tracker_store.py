@@ -121,3 +121,37 @@ async def test_a_nul_in_a_sender_fails_that_save_only(store) -> None:
         pass  # refused (PostgreSQL): an ordinary error for that one message
     await conversation(tracker_store, 1)  # the store goes on working
     assert (await tracker_store.retrieve("alice")).latest_message.text == "question 0"
+
+
+async def test_a_database_that_comes_up_after_start_up_gets_its_tables(domain: Domain) -> None:
+    """Rasa creates the tables only at start-up; a database down then got none, ever."""
+    import uuid
+
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import POSTGRES_ADMIN_URL, _postgres_database
+
+    next(_postgres_database(), None)  # skips here when PostgreSQL is not reachable
+    admin = make_url(POSTGRES_ADMIN_URL)
+    name = f"ir_careers_later_{uuid.uuid4().hex[:10]}"
+    url = admin.set(database=name).render_as_string(hide_password=False)
+    settings = tracker_store(url)
+    made = create_tracker_store(EndpointConfig.from_dict(settings), domain)  # database missing
+    assert isinstance(made, WindowedSQLTrackerStore)
+    connection = psycopg2.connect(host=admin.host, port=admin.port or 5432, user=admin.username,
+                                  dbname=admin.database, connect_timeout=3)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')  # the database is up now
+        await conversation(made, 3)
+        tracker = await made.retrieve("alice")
+        assert tracker is not None and tracker.latest_message.text == "question 2"
+    finally:
+        made.engine.dispose()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = %s", (name,))
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.close()
