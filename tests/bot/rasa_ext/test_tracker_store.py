@@ -155,3 +155,18 @@ async def test_a_database_that_comes_up_after_start_up_gets_its_tables(domain: D
                            "WHERE datname = %s", (name,))
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.close()
+
+
+async def test_sqlite_conversations_are_kept_in_wal_mode(tmp_path, domain: Domain) -> None:
+    import sqlite3
+
+    path = tmp_path / "tracker.db"
+    made = create_tracker_store(EndpointConfig.from_dict(tracker_store(f"sqlite:///{path}")),
+                                domain)
+    await conversation(made, 2)
+    with made.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    made.engine.dispose()
+    with sqlite3.connect(path) as reader:  # kept in the file, for every later reader
+        assert reader.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert reader.execute("SELECT COUNT(*) FROM events WHERE sender_id = 'alice'").fetchone()[0] > 0
