@@ -24,6 +24,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
+from bot import settings
 from bot.settings import PROJECT_ROOT
 from tests.conftest import _postgres_database, free_port
 
@@ -273,26 +274,37 @@ def test_two_instances_behind_nginx_lose_no_turn_and_answer_as_one(stack: Stack)
     assert crossed, "no clarification landed on the other instance"  # and each was answered right
 
 
-KILL_SETTLE_S = 0.5
+async def refuses_connections(port: int, timeout: float = 10.0) -> float:
+    """When the port first refuses a connection (the instance's sockets are gone)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 0.5)
+        except ConnectionRefusedError:
+            return time.monotonic()
+        except (asyncio.TimeoutError, OSError):
+            pass  # not an answer either way: try again
+        else:
+            writer.close()
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"port {port} still accepts connections {timeout:.0f} s after the kill")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 10 open: since the lean server and the console joined `bot serve`, a few "
-    "requests sent within ~0.5 s after an instance is killed get nginx's 502 instead of "
-    "moving to the other instance; the cause is not found yet",
-)
 def test_killing_one_instance_mid_load_moves_every_conversation_to_the_other(stack: Stack) -> None:
     run = uuid.uuid4().hex[:6]
     senders = [(f"kill-{run}-{n}", n % len(CATEGORIES)) for n in range(CONVERSATIONS)]
     instance = stack.instances[0]  # the whole instance dies: `bot serve` and its servers
-    killed_at: List[float] = []
+    killed: Dict[str, float] = {}
 
     async def load_and_kill() -> Tuple[Load, float]:
         async def kill() -> None:
             await asyncio.sleep(3)
+            killed["at"] = time.monotonic()
             os.killpg(instance.pid, signal.SIGKILL)
-            killed_at.append(time.monotonic())
+            # A killed process keeps its listening socket until the kernel has torn it down
+            # (a fraction of a second on a loaded machine): a request nginx connects in that
+            # time is accepted, then reset. Those are in flight on the dying instance too.
+            killed["gone"] = await refuses_connections(stack.rasa_ports[0])
 
         task = asyncio.create_task(kill())
         result = await run_load(stack.base, senders, pause=0.3, burst=False)
@@ -300,20 +312,24 @@ def test_killing_one_instance_mid_load_moves_every_conversation_to_the_other(sta
         return result
 
     load, seconds = asyncio.run(load_and_kill())
-    kill_time = killed_at[0]
+    kill_time, gone = killed["at"], killed["gone"]
     print(f"\nOne of two instances killed mid-load: {figures(load, seconds)}")
     failed = [r for r in load.results if r.status != 200 or APOLOGY in r.text]
-    in_flight = [r for r in load.results if r.started <= kill_time <= r.started + r.seconds]
-    print(f"failed {len(failed)}, in flight on either instance at the kill {len(in_flight)}")
-    # Only those in flight: a SIGKILL takes effect, and the kernel resets the dead
-    # instance's queued connections, within a fraction of a second on a loaded machine.
-    assert all(r.started <= kill_time + KILL_SETTLE_S for r in failed), failed
+    in_flight = [r for r in load.results if r.started <= gone and r.started + r.seconds >= kill_time]
+    print(f"its port refused connections {1000 * (gone - kill_time):.0f} ms after the kill; "
+          f"failed {len(failed)}, in flight on either instance meanwhile {len(in_flight)}")
+    assert all(r.started <= gone for r in failed), failed  # only those in flight failed
     assert len(failed) <= len(in_flight)
-    for sender, _ in senders:  # every conversation went on, within a few seconds
-        after = sorted((r for r in load.results if r.sender == sender and r.started > kill_time),
+    # Every conversation goes on, within a few seconds: one whose message was in flight on the
+    # dead instance waits for that instance's conversation lock to expire (BOT_LOCK_TTL).
+    resumed = {}
+    for sender, _ in senders:
+        after = sorted((r for r in load.results if r.sender == sender and r.started > gone),
                        key=lambda r: r.started)
         assert after and all(r.status == 200 and APOLOGY not in r.text for r in after), sender
-        assert after[0].started + after[0].seconds - kill_time < 8, (sender, after[0])
+        resumed[sender] = after[0].started + after[0].seconds - kill_time
+    print(f"every conversation answered again within {max(resumed.values()):.1f} s of the kill")
+    assert max(resumed.values()) < settings.lock_ttl() + 5, resumed
     counts = stored_user_messages(stack.tracker_url, [s for s, _ in senders])
     ok = {s: sum(1 for r in load.results if r.sender == s and r.status == 200) for s, _ in senders}
     for sender, _ in senders:  # answered turns are all stored, none twice
