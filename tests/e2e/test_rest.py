@@ -118,6 +118,40 @@ def test_the_http_api_is_closed_without_a_token(running_bot: Bot) -> None:
     assert error.value.code in (403, 404)
 
 
+def wait_until_the_actions_answer(bot: Bot, sender: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if "Recurring events" in bot.texts(sender, "upcoming events please"):
+            return
+        time.sleep(1)
+    pytest.fail("the assistant did not recover when the action server came back")
+
+
+def test_a_hanging_action_server_gets_an_apology_within_the_action_timeout(running_bot: Bot) -> None:
+    """An action server that accepts connections and never answers (stuck or overloaded):
+    Rasa's own wait would be five minutes; the user hears back within BOT_ACTION_TIMEOUT."""
+    import socket
+
+    from bot import settings
+
+    servers = running_bot.servers
+    actions = servers.processes[0]
+    actions.terminate()
+    actions.wait(timeout=15)
+    with socket.socket() as hole:  # the kernel accepts connections; nobody ever reads them
+        hole.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        hole.bind(("127.0.0.1", servers.action_port))
+        hole.listen(64)
+        started = time.monotonic()
+        text = running_bot.texts("e2e-hang", "what events are coming up?")
+        took = time.monotonic() - started
+        assert "minimally invasive" in running_bot.texts("e2e-hang", "what is IR")  # still up
+    assert "Sorry" in text and "try again" in text, text
+    assert settings.action_timeout() - 0.5 < took < settings.action_timeout() + 5, took
+    servers.restart_actions()
+    wait_until_the_actions_answer(running_bot, "e2e-hang")
+
+
 def test_action_server_down_gets_an_apology_then_recovers(running_bot: Bot) -> None:
     """Runs last in this module: it stops the action server and starts it again."""
     servers = running_bot.servers
@@ -129,10 +163,4 @@ def test_action_server_down_gets_an_apology_then_recovers(running_bot: Bot) -> N
     # Static answers need no action server.
     assert "minimally invasive" in running_bot.texts("e2e-down", "what is IR")
     servers.restart_actions()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if "Recurring events" in running_bot.texts("e2e-down", "upcoming events please"):
-            break
-        time.sleep(1)
-    else:
-        pytest.fail("the assistant did not recover when the action server came back")
+    wait_until_the_actions_answer(running_bot, "e2e-down")
