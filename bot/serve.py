@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import settings
 from bot.credentials import credentials_file
 from bot.rasa_ext.process import rasa_command, rasa_env, stock_rasa_command
+from bot.retention import DailyPurge, daily_purge
 
 
 def step(message: str) -> None:
@@ -234,11 +235,14 @@ class Backoff:
         return self.delay
 
 
-def supervise(servers: Servers, poll: float = 0.5) -> None:
-    """Restart whichever server stops, with backoff, until interrupted (Ctrl-C, SIGTERM)."""
+def supervise(servers: Servers, poll: float = 0.5, retention: Optional[DailyPurge] = None) -> None:
+    """Restart whichever server stops, with backoff, until interrupted (Ctrl-C, SIGTERM);
+    purge conversations past their retention once a day."""
     backoffs = [Backoff(), Backoff()]
     due: List[Optional[float]] = [None, None]
     while True:
+        if retention is not None:
+            retention.tick()
         now = time.monotonic()
         for index, process in enumerate(servers.processes or []):
             name = SERVER_NAMES[index]
@@ -270,6 +274,7 @@ def main() -> int:
     from bot.endpoints import write_endpoints
 
     try:
+        retention = daily_purge()
         model = prepare()
     except Exception as error:  # a clear line, not a traceback, for set-up failures
         print(f"error: set-up failed: {error}", file=sys.stderr)
@@ -319,7 +324,7 @@ def main() -> int:
             f"Press Ctrl-C to stop.\n",
             flush=True,
         )
-        supervise(servers)
+        supervise(servers, retention=retention)
         return 0
     except KeyboardInterrupt:
         step("Stopping")

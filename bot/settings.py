@@ -115,7 +115,19 @@ def lock_wait() -> float:
     return _seconds("BOT_LOCK_WAIT", 20.0)
 
 
-RETENTION_DAYS = 90  # conversations older than this are purged (`bot conversations purge`)
+RETENTION_DAYS = 90  # conversations older than this are purged (bot/retention.py)
+
+
+def retention_days() -> int:
+    """Days conversations are kept (BOT_RETENTION_DAYS); `bot serve` purges older ones daily."""
+    value = os.environ.get("BOT_RETENTION_DAYS", "").strip()
+    if not value:
+        return RETENTION_DAYS
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(
+            f"BOT_RETENTION_DAYS must be a whole number of days (1 or more), not {value!r}"
+        )
+    return int(value)
 
 
 def spacy_pipeline_dir() -> Path:

@@ -2,18 +2,19 @@
 
 Conversations are personal data: they are kept `settings.RETENTION_DAYS` (90) days unless
 the operator chooses otherwise, and this command deletes every tracker-store event older
-than that (run it daily, e.g. from cron). It works on TRACKER_STORE_URL, the store Rasa uses.
+than that. `bot serve` runs the same purge daily (bot/retention.py); this command is for
+doing it now or with another age. It works on TRACKER_STORE_URL, the store Rasa uses.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import time
 
 from bot import settings
 from bot.cli.common import Commands, command, group
-from bot.errors import StaffError
+from bot.errors import BadInput, StaffError
+from bot.retention import purge
 
 AGE = re.compile(r"^(\d+)\s*([dh])$")
 
@@ -26,40 +27,18 @@ def age_seconds(text: str) -> float:
     return int(match.group(1)) * (86400 if match.group(2) == "d" else 3600)
 
 
-def purge(url: str, older_than_seconds: float, now: float | None = None) -> int:
-    """Delete events older than the given age; returns how many were deleted."""
-    from sqlalchemy import create_engine, inspect, text
-
-    from bot.db.session import connect_args
-
-    engine = create_engine(url, future=True, connect_args=connect_args(_backend(url)))
-    try:
-        if not inspect(engine).has_table("events"):
-            return 0
-        cutoff = (now if now is not None else time.time()) - older_than_seconds
-        with engine.begin() as connection:
-            result = connection.execute(
-                text("DELETE FROM events WHERE timestamp < :cutoff"), {"cutoff": cutoff}
-            )
-            return int(result.rowcount or 0)
-    finally:
-        engine.dispose()
-
-
-def _backend(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).get_backend_name()
-
-
 def conversations_purge(args: argparse.Namespace) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        deleted = purge(settings.tracker_store_url(), args.older_than)
+        older_than = args.older_than or settings.retention_days() * 86400
+    except ValueError as error:
+        raise BadInput(str(error)) from None
+    try:
+        deleted = purge(settings.tracker_store_url(), older_than)
     except SQLAlchemyError as error:
         raise StaffError(f"could not purge the tracker store: {error.orig or error}") from None
-    days = args.older_than / 86400
+    days = older_than / 86400
     print(f"Deleted {deleted} conversation event(s) older than {days:g} days.")
 
 
@@ -69,12 +48,12 @@ def add_subparser(commands: Commands) -> None:
         conversations,
         "purge",
         conversations_purge,
-        "Delete conversation events older than an age (default: the 90-day retention).",
+        "Delete conversation events older than an age now (`bot serve` does it daily).",
     )
     p.add_argument(
         "--older-than",
         type=age_seconds,
-        default=settings.RETENTION_DAYS * 86400,
+        default=None,
         metavar="AGE",
-        help=f"e.g. 90d or 12h (default {settings.RETENTION_DAYS}d)",
+        help=f"e.g. 90d or 12h (default: BOT_RETENTION_DAYS, {settings.RETENTION_DAYS}d)",
     )
