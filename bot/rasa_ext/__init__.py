@@ -9,6 +9,9 @@ version first and refuse any Rasa that is not 3.6.x, since each item below was r
 Private Rasa names and behaviours the project relies on:
 - `rasa.core.actions.action.RemoteAction._validate_action_result` and
   `RemoteAction.action_response_format_spec` (patches.py: cached validator);
+- `rasa.core.processor.DaskGraphRunner` (the name the processor loads models with) and
+  `rasa.engine.runner.dask.DaskGraphRunner`'s `_graph_schema`, `_instantiated_nodes` and
+  `run` semantics (graph_runner.py: the sequential prediction runner);
 - `rasa.nlu.utils.spacy_utils.SpacyNLP.load_model`, a static method both SpacyNLP nodes
   of a model's graph call (patches.py: one load per pipeline);
 - `rasa.shared.core.events.Event.resolve_by_type` and

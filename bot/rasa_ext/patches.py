@@ -1,6 +1,6 @@
 """Fixes for Rasa 3.6 internals, installed by the launcher (bot/rasa_ext/launch.py).
 
-Three replace a recomputation of something constant; behaviour is unchanged.
+Four replace a recomputation of something constant; behaviour is unchanged.
 - RemoteAction checks every action-server reply against a JSON schema with
   `jsonschema.validate`, which re-checks the schema and builds a new validator on each
   call: about 16 ms of a custom-action turn here. The validator is now built once.
@@ -12,6 +12,9 @@ Three replace a recomputation of something constant; behaviour is unchanged.
   loads the pipeline with `SpacyNLP.load_model`: 2 x 1.5 s of start-up and of every model
   swap. The loaded pipeline is now kept per name and reused while its files are unchanged
   (a rebuilt pipeline, `bot nlp build`, is loaded afresh).
+- Rasa runs a model's graph three times per message through dask's scheduler; the
+  prediction graph now runs through `graph_runner.SequentialGraphRunner`, a plan per set of
+  targets computed once (see its docstring).
 
 Two make a public server safe:
 - RemoteAction waits up to `DEFAULT_REQUEST_TIMEOUT` (five minutes) for the action
@@ -153,16 +156,19 @@ def install() -> None:
     if _INSTALLED:
         return
     import rasa.core.actions.action as action_module
+    import rasa.core.processor as processor_module
     import rasa.server
     from rasa.core.actions.action import RemoteAction
     from rasa.nlu.utils.spacy_utils import SpacyNLP
     from rasa.shared.core.events import Event
 
     from bot import settings
+    from bot.rasa_ext.graph_runner import SequentialGraphRunner
 
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(resolve_by_type)
     action_module.DEFAULT_REQUEST_TIMEOUT = settings.action_timeout()
     rasa.server.configure_cors = configure_cors
+    processor_module.DaskGraphRunner = SequentialGraphRunner  # prediction only, not training
     SpacyNLP.load_model = staticmethod(shared_spacy_loader(SpacyNLP.load_model))
     _INSTALLED = True
