@@ -24,7 +24,7 @@ from bot.training.intents import (
 )
 from bot.training.project import Project
 from bot.training.registry import ModelRegistry
-from tests.bot.training.conftest import NOW, VISA_ANSWER, VISA_EXAMPLES, snapshot
+from tests.bot.training.conftest import NOW, VISA_ANSWER, VISA_EXAMPLES, refused, snapshot
 
 PARKING = [
     "parking at the annual meeting", "is there parking at SIR meetings",
@@ -123,11 +123,9 @@ def test_a_topic_users_get_or_others_use_is_not_removed(
     add_intent(project, "visa_support", VISA_EXAMPLES, VISA_ANSWER)
     if change:
         change(project)
-    before = snapshot(project)
     assert removal_refused(project, "visa_support", released=released) is not None
-    with pytest.raises(StaffError, match=message + ".* Nothing was removed."):
+    with refused(project, message + ".* Nothing was removed."):
         remove_intent(project, "visa_support", released=released)
-    assert snapshot(project) == before
 
 
 @pytest.mark.parametrize("intent, message", [
@@ -136,10 +134,8 @@ def test_a_topic_users_get_or_others_use_is_not_removed(
     ("no_such_topic", "Unknown intent 'no_such_topic'"),
 ])
 def test_the_assistants_own_topics_are_not_removed(project: Project, intent, message) -> None:
-    before = snapshot(project)
-    with pytest.raises(StaffError, match=message):
+    with refused(project, message):
         remove_intent(project, intent, released=set())
-    assert snapshot(project) == before
 
 
 def test_removing_examples_takes_out_only_their_lines(project: Project) -> None:
@@ -162,19 +158,15 @@ def test_removing_examples_takes_out_only_their_lines(project: Project) -> None:
     ("greet", [" "], "No example given."),
 ])
 def test_removing_what_is_not_there_is_refused(project: Project, intent, texts, message) -> None:
-    before = snapshot(project)
-    with pytest.raises(StaffError, match=message):
+    with refused(project, message):
         remove_examples(project, intent, texts)
-    assert snapshot(project) == before
 
 
 def test_a_topic_keeps_its_minimum_of_examples(project: Project) -> None:
     add_intent(project, "meeting_parking", PARKING, PARKING_ANSWER)  # exactly 10
-    before = snapshot(project)
-    with pytest.raises(StaffError, match="meeting_parking would have 9 examples left; a topic "
-                       "needs at least 10. Add the right ways of asking first"):
+    with refused(project, "meeting_parking would have 9 examples left; a topic needs at "
+                 "least 10. Add the right ways of asking first"):
         remove_examples(project, "meeting_parking", [PARKING[3]])
-    assert snapshot(project) == before
     add_examples(project, "meeting_parking", ["where can I park my car for the meeting"])
     remove_examples(project, "meeting_parking", [PARKING[3]])
     assert PARKING[3] not in load(project).examples["meeting_parking"]
