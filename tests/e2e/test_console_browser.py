@@ -9,7 +9,7 @@ import pytest
 
 from bot.settings import PROJECT_ROOT
 from tests.bot.training.conftest import VISA_ANSWER, VISA_EXAMPLES
-from tests.e2e.conftest import EDITOR, PUBLISHER, Bot, Console
+from tests.e2e.conftest import EDITOR, PUBLISHER, Bot, Console, new_page
 
 DOCS = PROJECT_ROOT / "docs"
 ATTACK = "<img src=x onerror=alert(1)>"
@@ -20,12 +20,9 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def page(browser, console: Console):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 def sign_in(page, console: Console, account=PUBLISHER, path: str = "/staff/") -> None:
