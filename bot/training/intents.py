@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Collection, Dict, Iterator, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Collection, Dict, Iterator, List, Optional, Sequence
 
 from bot.errors import BadInput, StaffError
 from bot.rasa_ext import NLU_FALLBACK
@@ -34,6 +34,9 @@ from bot.training.yamlfile import (
     sequence,
     write_all,
 )
+
+if TYPE_CHECKING:
+    from bot.training.registry import ModelRegistry
 
 MIN_EXAMPLES = 10
 MAX_EXAMPLE_LENGTH = 300
@@ -247,14 +250,14 @@ def remove_examples(project: Project, intent: str, texts: Sequence[str]) -> Chan
     if not wanted:
         raise BadInput("No example given.")
     current = known.examples.get(intent, [])
-    matches: Dict[str, set[str]] = {}  # wanted text -> the example texts it removes
+    gone: set[str] = set()  # the example texts to remove, as the files have them
     for text in wanted:
-        exact = {e for e in current if e == text}
-        same = exact or {e for e in current if normalise(e) == normalise(text)}
+        same = {e for e in current if e == text} or {
+            e for e in current if normalise(e) == normalise(text)
+        }
         if not same:
             raise BadInput(f"'{text}' is not an example of '{intent}'; nothing was removed.")
-        matches[text] = same
-    gone = set().union(*matches.values())
+        gone |= same
     left = sum(1 for e in current if e not in gone)
     if left < MIN_EXAMPLES:
         raise BadInput(
@@ -293,7 +296,7 @@ class Removal:
         return "\n".join([*lines, f"answer: {self.answer or '(none)'}"])
 
 
-def released_intents(registry: Any = None) -> frozenset[str]:
+def released_intents(registry: Optional[ModelRegistry] = None) -> frozenset[str]:
     """The intents of the released model (none when nothing is released yet)."""
     from bot.training.model import model_intents
     from bot.training.registry import ModelRegistry
@@ -304,7 +307,7 @@ def released_intents(registry: Any = None) -> frozenset[str]:
     if not Path(record.path).exists():
         raise StaffError(
             f"The file of the released model {record.label} is missing ({record.path}), so "
-            "which topics users get cannot be told; nothing was removed."
+            "it cannot be told which topics users get."
         )
     return model_intents(Path(record.path))
 
@@ -387,6 +390,10 @@ def removal_refused(
         others.append("domain.yml (a button or slot that leads to it)")
     if _mentions(read_plain(project.config) or {}, {intent}):
         others.append("config.yml")
+    quoted = (f'"{intent}"', f"'{intent}'", response)
+    for code in sorted((project.root / "actions").glob("*.py")):  # custom actions
+        if any(name in code.read_text(encoding="utf-8") for name in quoted):
+            others.append(project.show(code))
     if others:
         return (
             f"Other parts of the assistant refer to {intent}: {', '.join(others)}; ask a "

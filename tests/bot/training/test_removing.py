@@ -107,12 +107,19 @@ def answer_it_with_another_action(project: Project) -> None:
     project.rules.write_text(text)
 
 
+def send_it_from_a_custom_action(project: Project) -> None:
+    (project.root / "actions").mkdir()
+    (project.root / "actions" / "visas.py").write_text(
+        'dispatcher.utter_message(response="utter_visa_support")\n')
+
+
 REFUSALS = [
     ("the released model knows it", None, {"visa_support"}, "The released model knows visa_support"),
     ("a story", refer_to_it_in_a_story, set(),
      r"Other parts of the assistant refer to visa_support: data/stories.yml \(visa then thanks\)"),
     ("a button", link_to_it_from_a_button, set(), r"domain.yml \(a button or slot"),
     ("another answer", answer_it_with_another_action, set(), "was not added as staff add topics"),
+    ("a custom action", send_it_from_a_custom_action, set(), "refer to visa_support: actions/visas.py"),
 ]
 
 
