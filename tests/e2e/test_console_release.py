@@ -183,6 +183,8 @@ def test_inbox_topic_train_compare_release_and_roll_back(page, setup: Setup) -> 
     page.get_by_role("button", name="Release #2").click()
     assert "Releasing — done" in wait_for_job(page, 300_000)
     assert "parking at SIR meetings" in setup.ask("is there parking for the annual meeting")
+    page.goto(setup.url("/staff/topics/meeting_parking"))  # read from the released model's file
+    assert "It cannot be removed here: The released model knows meeting_parking" in page.inner_text("main")
 
     page.goto(setup.url("/staff/models"))
     page.get_by_label("Why roll back").fill("the education committee reviews it first")
