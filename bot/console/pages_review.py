@@ -165,8 +165,8 @@ def remove_examples_view(ctx: Ctx, intent: str) -> HTTPResponse:
     shown = "; ".join(f'"{t}"' for t in change.removed)
     return ctx.done(
         back,
-        f"Removed {shown} from {intent}. It is back in the inbox if users asked it; train a "
-        "model to make the change count.",
+        f"Removed {shown} from {intent}. If users asked it lately, it is back in the inbox. "
+        "Train a model to make the change count.",
         {
             "action": f"/staff/topics/{intent}/examples",
             "label": "Undo (add it back)" if len(change.removed) == 1 else "Undo (add them back)",
@@ -198,8 +198,8 @@ def remove_topic(ctx: Ctx, intent: str) -> HTTPResponse:
     return ctx.done(
         "/staff/topics",
         f"Removed the topic {intent}: its {len(removal.examples)} examples, its answer and its "
-        "rule. Questions you had assigned to it are back in the inbox. The audit log keeps "
-        "what it held.",
+        "rule. Questions you had assigned to it are back in the inbox (if asked lately). The "
+        "audit log keeps what it held.",
         {
             "action": "/staff/topics/new",
             "label": "Undo (add it back)",

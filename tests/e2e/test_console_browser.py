@@ -166,6 +166,10 @@ def test_a_wrong_example_or_topic_is_taken_back(page, console: Console) -> None:
     page.get_by_label("Answer").fill(VISA_ANSWER)
     page.get_by_role("button", name="Add topic").click()
     assert "Added the topic visa_support with 12 examples" in page.get_by_role("status").inner_text()
+    page.get_by_role("button", name="Undo (remove it)").click()  # asks first; kept on Cancel
+    assert page.get_by_role("heading", name="Remove the topic visa_support?").is_visible()
+    page.get_by_role("link", name="Cancel, keep it").click()
+    assert page.get_by_role("heading", name="visa_support").is_visible()
 
     page.get_by_role("link", name="Inbox").click()  # an assignment taken back: in the inbox again
     page.locator("li.card", has_text=question).get_by_label("Topic").select_option("visa_support")
