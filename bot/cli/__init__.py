@@ -36,6 +36,8 @@ The database is DATABASE_URL (default: a SQLite file under var/).
 retraining (new questions; see docs/staff.md):
   bot intent add visa_support --from visa.yml     # or answer the prompts
   bot examples add join_sir "how can I sign up"
+  bot examples remove join_sir "how can I sign up"   # take back a wrong one
+  bot intent remove visa_support                  # before it is released; asks first
   bot review                                      # questions the assistant was unsure about
   bot check && bot train && bot evaluate
   bot release --by alice --reason "answers visa questions"

@@ -1,7 +1,8 @@
 """`bot intent|examples|review|check|train|evaluate|release|rollback|models`: retraining.
 
-Staff teach the assistant new questions, check and train a candidate, compare it with the
-released model and release it through a gate (bot.training does the work).
+Staff teach the assistant new questions (and take back a wrong one), check and train a
+candidate, compare it with the released model and release it through a gate (bot.training
+does the work).
 """
 
 from __future__ import annotations
@@ -63,6 +64,59 @@ def examples_add(args: argparse.Namespace) -> None:
     print(
         f"Added {len(change.added)} example(s) to {change.intent} in "
         f"{', '.join(project.show(f) for f in change.files)}. Next: bot check, then bot train."
+    )
+
+
+def examples_remove(args: argparse.Namespace) -> None:
+    from bot.console.audit import command_line_actor, record
+    from bot.training.intents import remove_examples
+
+    project = _project(args)
+    change = remove_examples(project, args.intent, args.examples)
+    for text in change.removed:
+        record(command_line_actor(), "example removed", change.intent, text)
+    print(
+        f"Removed {len(change.removed)} example(s) from {change.intent} in "
+        f"{', '.join(project.show(f) for f in change.files)}. Next: bot check, then bot train."
+    )
+
+
+def intent_remove(args: argparse.Namespace) -> None:
+    from bot.console.audit import command_line_actor, record
+    from bot.errors import BadInput
+    from bot.training import data as assistant_data
+    from bot.training.intents import removal_refused, remove_intent
+
+    project = _project(args)
+    why = removal_refused(project, args.name)
+    if why:
+        raise BadInput(f"{why} Nothing was removed.")
+    count = len(assistant_data.load(project).examples.get(args.name, []))
+    if not args.yes:
+        print(
+            f"This removes the intent {args.name}: its {count} examples, its answer "
+            f"(utter_{args.name}) and its rule. No released model knows it, so users notice "
+            "nothing."
+        )
+        try:
+            answer = input(f"Type {args.name} to remove it: ").strip()
+        except EOFError:
+            answer = ""
+        if answer != args.name:
+            print("Nothing was removed.")
+            return
+    removal = remove_intent(project, args.name)
+    record(command_line_actor(), "topic removed", removal.intent, removal.details())
+    print(
+        f"Removed intent {removal.intent}: {len(removal.examples)} examples, its answer and its "
+        f"rule, from: {', '.join(project.show(f) for f in removal.files)}"
+        + (
+            f" ({', '.join(project.show(f) for f in removal.deleted)} held nothing else and is "
+            "gone)"
+            if removal.deleted
+            else ""
+        )
+        + ". Next: bot check, then bot train."
     )
 
 
@@ -290,10 +344,21 @@ def add_subparser(commands: Commands) -> None:
         default="custom",
         help="NLU file data/nlu/TOPIC.yml, existing or new (default: custom)",
     )
+    p = retraining(
+        "remove",
+        intent_remove,
+        "Remove an intent staff added (its examples, answer and rule) before it is released.",
+        intent,
+    )
+    p.add_argument("name", help="the intent to remove")
+    p.add_argument("--yes", action="store_true", help="do not ask to confirm")
     examples = group(commands, "examples", "Training examples of intents.")
     p = retraining("add", examples_add, "Add examples to an existing intent.", examples)
     p.add_argument("intent", help="an existing intent")
     p.add_argument("examples", nargs="+", metavar="TEXT", help="one or more questions")
+    p = retraining("remove", examples_remove, "Remove examples from an intent.", examples)
+    p.add_argument("intent", help="an existing intent")
+    p.add_argument("examples", nargs="+", metavar="TEXT", help="one or more of its examples")
     p = retraining("review", review, "The inbox: questions the assistant was unsure about.")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--list", action="store_true", help="only list them")

@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "irc_staff"
 LOGIN_CSRF_COOKIE = "irc_login"
 FLASH_COOKIE = "irc_flash"
+MAX_FLASH = 3800  # bytes of the flash cookie's value, under the browsers' 4 KB per cookie
 PREFIX = "/staff"
 PUBLIC = {f"{PREFIX}/login", f"{PREFIX}/static/console.css", f"{PREFIX}/static/console.js"}
 POLICY = (
@@ -109,7 +110,11 @@ class Ctx:
     def done(self, to: str, text: str, undo: Optional[Dict[str, Any]] = None) -> HTTPResponse:
         """Redirect after a change, with a message (and an undo form) shown once."""
         result = response.redirect(to, status=303)
-        result.cookies[FLASH_COOKIE] = quote(json.dumps({"text": text, "undo": undo}))
+        value = quote(json.dumps({"text": text, "undo": undo}))
+        if len(value) > MAX_FLASH and undo:  # a browser drops a cookie over 4 KB, silently
+            note = " It is too long to undo from here; the audit log keeps what it was."
+            value = quote(json.dumps({"text": text + note, "undo": None}))
+        result.cookies[FLASH_COOKIE] = value
         _cookie_attrs(result, FLASH_COOKIE, self.config, max_age=60)
         return result
 

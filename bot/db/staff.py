@@ -244,7 +244,8 @@ class AuditLog:
 
 
 class FlaggedQuestions:
-    """Questions staff marked "this answer was wrong": they wait in the inbox."""
+    """Questions staff marked "this answer was wrong": in the inbox while no topic has them
+    as an example (kept after that, so a question taken back returns)."""
 
     def __init__(self, url: Optional[str] = None) -> None:
         self.url = url
@@ -267,12 +268,3 @@ class FlaggedQuestions:
                 select(StaffFlaggedQuestion).order_by(StaffFlaggedQuestion.id.desc())
             ).scalars()
             return [FlaggedRecord(r.id, r.text, r.answered_as, r.flagged_by, r.at) for r in rows]
-
-    def resolve(self, text: str) -> None:
-        """The question was assigned or marked out of scope: it leaves the inbox."""
-        with session_scope(self.url) as session:
-            session.execute(
-                delete(StaffFlaggedQuestion).where(
-                    StaffFlaggedQuestion.text == " ".join(text.split())
-                )
-            )

@@ -5,7 +5,7 @@ later, a web page call the same functions:
 - project: where an assistant's files are (this checkout, or a copy in tests)
 - yamlfile: round-trip YAML edits that keep comments and layout, all files or none
 - data, text: what the files say (intents, examples, answers); one notion of "same question"
-- intents: add an intent, add examples, with checks and clear refusals
+- intents: add an intent, add examples, with checks and clear refusals; remove them again
 - review: the inbox of questions the assistant was unsure about (from the tracker store)
 - checks: `bot check`, Rasa's validator plus ours
 - model, evaluate: fingerprinted training; the held-out report

@@ -7,14 +7,18 @@ unchanged, so `make run` and the test session train once per change, not on ever
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
+import tarfile
 import time
 from collections import deque
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Deque, Iterable, List, Optional
 
 from bot import settings
+from bot.errors import StaffError
 from bot.nlp import build as spacy_build
 from bot.rasa_ext.process import rasa_command, rasa_env
 
@@ -151,3 +155,23 @@ def train(
     if not quiet:
         print(f"Trained {target.name} in {time.monotonic() - started:.0f} s", flush=True)
     return target
+
+
+@lru_cache(maxsize=8)
+def _intents_of(path: str, stamp: float) -> frozenset[str]:
+    with tarfile.open(path, "r:gz") as archive:
+        member = archive.extractfile("metadata.json")
+        if member is None:
+            raise ValueError("no metadata.json")
+        metadata = json.load(member)
+    return frozenset(
+        str(i if isinstance(i, str) else next(iter(i))) for i in metadata["domain"]["intents"]
+    )
+
+
+def model_intents(path: Path) -> frozenset[str]:
+    """The intents a trained model knows, from the domain Rasa keeps in its metadata.json."""
+    try:
+        return _intents_of(str(path), path.stat().st_mtime)
+    except (OSError, KeyError, ValueError, tarfile.TarError) as error:
+        raise StaffError(f"Cannot read the intents of model {path.name}: {error}.") from error

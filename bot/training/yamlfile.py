@@ -74,6 +74,7 @@ class YamlFile:
     original: Optional[str]  # None for a file that does not exist yet
     doc: Any
     yaml: YAML = field(repr=False)
+    deleted: bool = False  # `write_all` removes the file
 
     @classmethod
     def load(cls, path: Path) -> YamlFile:
@@ -134,31 +135,31 @@ def _last_leaf(node: Any) -> Tuple[Optional[Container], Any]:
 
 def _pop_closing_comment(node: Container) -> Optional[CommentToken]:
     """Remove and return the comment/blank lines ruamel attached to the end of `node`."""
-    while isinstance(node, (CommentedMap, CommentedSeq)) and node:
-        key, value = _children(node)[-1]
-        entry = node.ca.items.get(key)
-        if entry and entry[_slot(node)] is not None:
-            token = entry[_slot(node)]
-            entry[_slot(node)] = None
-            return token
-        node = value
-    return None
+    children = _children(node) if isinstance(node, (CommentedMap, CommentedSeq)) else []
+    return _pop_trailing(node, children[-1][0]) if children else None
 
 
 def _ends_in_block_scalar(node: Any) -> bool:
+    """Whether the last line of `node` (a container or a scalar) is in a block scalar."""
+    if not isinstance(node, (CommentedMap, CommentedSeq)):
+        return isinstance(node, BLOCK_SCALARS)
     container, key = _last_leaf(node)
     return container is not None and isinstance(container[key], BLOCK_SCALARS)
 
 
 def _attach_closing_comment(node: Container, token: CommentToken, from_block: bool) -> None:
-    """Attach `token` after the last line of `node`.
+    """Attach `token` after the last line of `node`."""
+    container, key = _last_leaf(node)
+    if container is not None:
+        _attach(container, key, token, from_block)
+
+
+def _attach(container: Container, key: Any, token: CommentToken, from_block: bool) -> None:
+    """Attach `token` after the scalar `key` of `container`.
 
     After a block scalar ruamel has already ended the line, so its comment lacks the first
     newline a plain value's comment has; convert between the two.
     """
-    container, key = _last_leaf(node)
-    if container is None:
-        return
     to_block = isinstance(container[key], BLOCK_SCALARS)
     value = token.value
     if from_block and not to_block:
@@ -199,6 +200,44 @@ def append(file: YamlFile, node: Container, item: Any, value: Any = None) -> Non
         node[item] = value
     if closing is not None:
         _attach_closing_comment(node, closing, had_block)
+
+
+def _pop_trailing(node: Container, key: Any) -> Optional[CommentToken]:
+    """Remove and return the comment/blank lines that follow entry `key` of `node`."""
+    entry = node.ca.items.get(key)
+    if entry and entry[_slot(node)] is not None:
+        token = entry[_slot(node)]
+        entry[_slot(node)] = None
+        return token
+    value = node[key]
+    if isinstance(value, (CommentedMap, CommentedSeq)):
+        return _pop_closing_comment(value)
+    return None
+
+
+def remove(node: Container, key: Any) -> None:
+    """Remove entry `key` (a list index or a mapping key) from `node`: what `append` added.
+
+    Comments before an entry describe it and go with it; the blank lines and comments after
+    it lead to the next entry (or close the list), so they move to the entry before.
+    """
+    keys = [k for k, _ in _children(node)]
+    position = keys.index(key)
+    had_block = _ends_in_block_scalar(node[key])
+    following = _pop_trailing(node, key)
+    if position > 0:
+        before = keys[position - 1]
+        _pop_trailing(node, before)
+        value = node[before]
+        if following is None:
+            pass
+        elif isinstance(value, (CommentedMap, CommentedSeq)) and value:
+            _attach_closing_comment(value, following, had_block)
+        else:
+            _attach(node, before, following, had_block)
+    if isinstance(node, CommentedMap):
+        node.ca.items.pop(key, None)  # a list shifts its own comments on `del`
+    del node[key]
 
 
 # --- values in the files' style -----------------------------------------------------------
@@ -248,10 +287,15 @@ def sequence(*items: Any) -> CommentedSeq:
 
 
 def write_all(files: Sequence[YamlFile]) -> List[Path]:
-    """Write every changed file, or none: each new text is read back and compared with the
-    intended content first, then all are swapped in; on a failure the originals return."""
-    pending: List[Tuple[YamlFile, str]] = []
+    """Write every changed file (or remove a `deleted` one), or none: each new text is read
+    back and compared with the intended content first, then all are swapped in; on a failure
+    the originals return."""
+    pending: List[Tuple[YamlFile, Optional[str]]] = []
     for file in files:
+        if file.deleted:
+            if file.original is not None:
+                pending.append((file, None))
+            continue
         text = file.render()
         if text == file.original:
             continue
@@ -262,22 +306,28 @@ def write_all(files: Sequence[YamlFile]) -> List[Path]:
         if written != to_plain(file.doc):
             raise RuntimeError(f"refusing to write {file.path}: its content would differ")
         pending.append((file, text))
-    staged: List[Tuple[YamlFile, str]] = []
+    staged: List[Tuple[YamlFile, Optional[str]]] = []
     try:
-        for file, text in pending:
+        for file, content in pending:
+            if content is None:
+                staged.append((file, None))
+                continue
             file.path.parent.mkdir(parents=True, exist_ok=True)
             handle, tmp = tempfile.mkstemp(dir=file.path.parent, prefix=f".{file.path.name}.")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
+                out.write(content)
             staged.append((file, tmp))
         done: List[YamlFile] = []
         try:
-            for file, tmp in staged:
-                if file.path.exists():
-                    os.chmod(tmp, file.path.stat().st_mode & 0o7777)
+            for file, staged_path in staged:
+                if staged_path is None:
+                    file.path.unlink()
+                elif file.path.exists():
+                    os.chmod(staged_path, file.path.stat().st_mode & 0o7777)
+                    os.replace(staged_path, file.path)
                 else:
-                    os.chmod(tmp, 0o644)
-                os.replace(tmp, file.path)
+                    os.chmod(staged_path, 0o644)
+                    os.replace(staged_path, file.path)
                 done.append(file)
         except OSError:
             for file in done:  # put back what was already replaced
@@ -287,9 +337,9 @@ def write_all(files: Sequence[YamlFile]) -> List[Path]:
                     file.path.write_text(file.original, encoding="utf-8")
             raise
     finally:
-        for _, tmp in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        for _, leftover in staged:
+            if leftover is not None and os.path.exists(leftover):
+                os.unlink(leftover)
     return [file.path for file, _ in pending]
 
 

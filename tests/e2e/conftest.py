@@ -3,15 +3,23 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Mapping, Tuple
 
 import pytest
 
 from bot.serve import Servers
+from bot.settings import PROJECT_ROOT
 from tests.conftest import free_port
 from tests.e2e.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
 
@@ -100,15 +108,32 @@ class Console:
         return f"{self.base}{path}"
 
 
+def add_accounts(database_url: str, *accounts: Tuple[str, str, str]) -> None:
+    """(email, password, role) accounts in the console's database (it reads DATABASE_URL)."""
+    from bot.console.accounts import add_account
+
+    saved = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = database_url
+    try:
+        for email, password, role in accounts:
+            add_account(email, role, password, "tests")
+    finally:
+        os.environ.pop("DATABASE_URL") if saved is None else os.environ.update(DATABASE_URL=saved)
+
+
+def new_page(browser: Any, width: int = 1280, height: int = 900) -> Any:
+    """A page in a context of its own that records (and dismisses) every dialog, so a test
+    can check that no script typed in by someone ever ran (it would alert)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    return page
+
+
 def start_console(env: Dict[str, str], log: Path) -> Any:
-    import subprocess
-    import sys
-    import time
-
-    from bot.settings import PROJECT_ROOT
-
     process = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT_ROOT,
-                               env={**__import__("os").environ, **env},
+                               env={**os.environ, **env},
                                stdout=open(log, "ab"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     url = f"http://127.0.0.1:{env['CONSOLE_PORT']}/staff/login"
@@ -125,23 +150,11 @@ def start_console(env: Dict[str, str], log: Path) -> Any:
 @pytest.fixture(scope="session")
 def console(running_bot: Bot, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     """The console on the running bot's database and tracker store, editing a project copy."""
-    from bot.console.accounts import add_account
     from bot.training.project import Project
 
     work = tmp_path_factory.mktemp("console")
     project = Project.default().copy_to(work / "assistant")
-    import os
-
-    saved = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = running_bot.database_url
-    try:
-        add_account(PUBLISHER[0], "publisher", PUBLISHER[1], "tests")
-        add_account(EDITOR[0], "editor", EDITOR[1], "tests")
-    finally:
-        if saved is None:
-            os.environ.pop("DATABASE_URL")
-        else:
-            os.environ["DATABASE_URL"] = saved
+    add_accounts(running_bot.database_url, (*PUBLISHER, "publisher"), (*EDITOR, "editor"))
     port = free_port()
     process = start_console(
         {"DATABASE_URL": running_bot.database_url, "CONSOLE_PORT": str(port),
@@ -179,3 +192,53 @@ def browser() -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --- `bot serve`, as `make run` runs it ----------------------------------------------------
+
+BOT = str(Path(sys.executable).with_name("bot"))
+READY = "Press Ctrl-C to stop."
+
+
+def output_until_ready(process: subprocess.Popen, timeout: float) -> str:
+    """What `bot serve` printed up to its ready line (or until it ended, or `timeout`).
+
+    A thread reads its output on to the end, so the pipe never fills and stalls the servers,
+    and a server that hangs without a line cannot hang the test past `timeout`.
+    """
+    lines: "queue.Queue[str]" = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line)
+        lines.put("")  # the end
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen: List[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if not line:
+            break
+        seen.append(line)
+        if READY in line:
+            break
+    return "".join(seen)
+
+
+@contextmanager
+def bot_serve(env: Mapping[str, str], timeout: float = 300) -> Iterator[Tuple[subprocess.Popen, str]]:
+    """`bot serve` started with `env`, and its output up to the ready line; stopped on the way
+    out as Ctrl-C in a terminal stops it (SIGINT to its process group)."""
+    serve = subprocess.Popen([BOT, "serve"], env=dict(env), cwd=PROJECT_ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             start_new_session=True)
+    try:
+        yield serve, output_until_ready(serve, timeout)
+    finally:
+        os.killpg(serve.pid, signal.SIGINT)
+        serve.wait(timeout=60)

@@ -8,7 +8,8 @@ import os
 import pytest
 
 from bot.settings import PROJECT_ROOT
-from tests.e2e.conftest import EDITOR, PUBLISHER, Bot, Console
+from tests.bot.training.conftest import VISA_ANSWER, VISA_EXAMPLES
+from tests.e2e.conftest import EDITOR, PUBLISHER, Bot, Console, new_page
 
 DOCS = PROJECT_ROOT / "docs"
 ATTACK = "<img src=x onerror=alert(1)>"
@@ -19,12 +20,9 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def page(browser, console: Console):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 def sign_in(page, console: Console, account=PUBLISHER, path: str = "/staff/") -> None:
@@ -151,6 +149,73 @@ def test_a_wrong_answer_in_a_transcript_goes_to_the_inbox_and_the_dashboard_draw
     assert charts.count() == 4
     assert page.get_by_role("img", name="Messages per channel").locator("text", has_text="rest").count() >= 1
     shot(page, "console-dashboard.png")
+
+
+def test_a_wrong_example_or_topic_is_taken_back(page, console: Console) -> None:
+    from bot.db.staff import FlaggedQuestions
+    from bot.training.data import load
+    from bot.training.project import Project
+
+    project = Project(console.project_root)
+    question = "can SIR write a letter for my visa"
+    FlaggedQuestions(console.database_url).add(question, "help", "tests")
+    wrong = f"visa letters {ATTACK}"
+    sign_in(page, console, EDITOR, "/staff/topics/new")
+    page.get_by_label("Name").fill("visa_support")
+    page.get_by_label("Ways people ask it").fill("\n".join([*VISA_EXAMPLES, wrong]))
+    page.get_by_label("Answer").fill(VISA_ANSWER)
+    page.get_by_role("button", name="Add topic").click()
+    assert "Added the topic visa_support with 12 examples" in page.get_by_role("status").inner_text()
+    page.get_by_role("button", name="Undo (remove it)").click()  # asks first; kept on Cancel
+    assert page.get_by_role("heading", name="Remove the topic visa_support?").is_visible()
+    page.get_by_role("link", name="Cancel, keep it").click()
+    assert page.get_by_role("heading", name="visa_support").is_visible()
+
+    page.get_by_role("link", name="Inbox").click()  # an assignment taken back: in the inbox again
+    page.locator("li.card", has_text=question).get_by_label("Topic").select_option("visa_support")
+    page.locator("li.card", has_text=question).get_by_role("button", name="Assign").click()
+    assert page.locator("li.card", has_text=question).count() == 0
+    page.get_by_role("button", name="Undo (take it out again)").click()
+    page.wait_for_url("**/staff/inbox")
+    assert f'Removed "{question}" from visa_support' in page.get_by_role("status").inner_text()
+    assert page.locator("li.card", has_text=question).count() == 1
+    assert question not in load(project).examples["visa_support"]
+
+    page.goto(console.url("/staff/topics/visa_support"))  # an example removed, shown as text
+    examples = page.locator("ul.examples")
+    assert examples.get_by_text(wrong).is_visible()
+    examples.get_by_role("button", name=f"Remove “{wrong}”").click()
+    assert f'Removed "{wrong}" from visa_support' in page.get_by_role("status").inner_text()
+    assert page.locator("ul.examples").get_by_text(wrong).count() == 0
+    assert page.get_by_role("heading", name="Ways people ask it (11)").is_visible()
+    assert wrong not in load(project).examples["visa_support"]
+    assert page.locator("main img").count() == 0 and page.dialogs == []
+    page.get_by_role("button", name="Undo (add it back)").click()
+    assert page.locator("ul.examples").get_by_text(wrong).is_visible()
+    page.locator("ul.examples").get_by_role("button", name=f"Remove “{wrong}”").click()
+
+    page.goto(console.url("/staff/topics/visa_support"))
+    remove = page.locator("ul.examples").get_by_role("button", name="Remove").first
+    assert remove.evaluate("b => getComputedStyle(b).color") != "rgb(255, 255, 255)"  # on white
+    shot(page, "console-topic.png")
+    page.get_by_role("link", name="Remove visa_support…").click()  # the topic, after asking
+    assert page.get_by_role("heading", name="Remove the topic visa_support?").is_visible()
+    page.get_by_role("button", name="Remove visa_support").click()
+    page.wait_for_url("**/staff/topics")
+    assert "Removed the topic visa_support: its 11 examples" in page.get_by_role("status").inner_text()
+    assert page.get_by_role("link", name="visa_support").count() == 0
+    known = load(project)
+    assert "visa_support" not in known.examples and "utter_visa_support" not in known.responses
+
+    page.goto(console.url("/staff/audit"))
+    for action in ("example removed", "topic removed"):
+        assert page.get_by_role("cell", name=action, exact=True).count() >= 1, action
+    assert page.get_by_role("cell", name=wrong).count() >= 1
+    assert page.locator("main img").count() == 0 and page.dialogs == []
+
+    page.goto(console.url("/staff/topics/join_sir"))  # the assistant's own topics stay
+    assert "It cannot be removed here: The test questions" in page.inner_text("main")
+    assert page.get_by_role("link", name="Remove join_sir…").count() == 0
 
 
 def test_the_console_works_on_a_tablet_and_by_keyboard(browser, console: Console) -> None:

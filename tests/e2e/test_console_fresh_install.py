@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,10 +18,9 @@ from bot.training.noise import wait_for_other_trainings
 from bot.training.project import Project
 from bot.training.registry import ModelRegistry
 from tests.conftest import free_port
-from tests.e2e.conftest import PUBLISHER, Console
+from tests.e2e.conftest import BOT, PUBLISHER, Console, bot_serve
 from tests.e2e.test_console_http import Browser
 
-BOT = str(Path(sys.executable).with_name("bot"))
 pytestmark = pytest.mark.e2e
 
 
@@ -51,19 +48,7 @@ def test_make_run_then_release_from_the_console_and_roll_back_to_the_first_model
            "CONSOLE_PORT": str(console_port), "CONSOLE_PROJECT": str(project.root)}
     for name in ("RASA_API_TOKEN", "ACTION_SERVER_URL", "TRACKER_STORE_URL", "RASA_SERVERS"):
         env.pop(name, None)
-    serve = subprocess.Popen([BOT, "serve"], env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    lines = []
-    try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            line = serve.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if "Press Ctrl-C to stop." in line:
-                break
-        output = "".join(lines)
+    with bot_serve(env) as (serve, output):
         assert "Released #1 (" in output and "as the first model" in output, output[-3000:]
         assert f"Staff console: http://127.0.0.1:{console_port}/staff/ (no accounts yet" in output
 
@@ -97,6 +82,3 @@ def test_make_run_then_release_from_the_console_and_roll_back_to_the_first_model
         registry = ModelRegistry(database_url)
         assert registry.released().id == 1
         assert [h.action for h in registry.history()] == ["release", "release", "rollback"]
-    finally:
-        os.killpg(serve.pid, signal.SIGINT)
-        serve.wait(timeout=60)

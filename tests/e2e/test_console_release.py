@@ -5,7 +5,6 @@ own database, tracker store and Rasa server (API on, with a token); trains one m
 from __future__ import annotations
 
 import json
-import os
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from bot.training.registry import ModelRegistry
 from bot.training.release import release_baseline
 from tests.bot.training.conftest import user_event
 from tests.conftest import free_port
-from tests.e2e.conftest import PUBLISHER, start_console
+from tests.e2e.conftest import PUBLISHER, add_accounts, new_page, start_console
 from tests.e2e.test_console_browser import shot, sign_in
 from tests.e2e.test_release import TOKEN
 
@@ -64,7 +63,6 @@ class Setup:
 
 @pytest.fixture(scope="module")
 def setup(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
-    from bot.console.accounts import add_account
     from bot.db.migrate import upgrade
     from bot.db.seed import seed
     from bot.endpoints import write_endpoints
@@ -79,12 +77,7 @@ def setup(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     seed(database_url)
     registry = ModelRegistry(database_url)
     release_baseline(project, registry, trained_model)  # as `bot serve` does on a first start
-    saved = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = database_url
-    try:
-        add_account(*PUBLISHER[:1], "publisher", PUBLISHER[1], "tests")
-    finally:
-        os.environ.pop("DATABASE_URL") if saved is None else os.environ.update(DATABASE_URL=saved)
+    add_accounts(database_url, (*PUBLISHER, "publisher"))
     action_port, rasa_port, console_port = free_port(), free_port(), free_port()
     tracker = f"sqlite:///{work / 'tracker.db'}"
     endpoints = write_endpoints(work / "endpoints.yml",
@@ -113,11 +106,10 @@ def setup(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+def page(browser):
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 def wait_for_job(page, timeout: float = 420_000) -> str:
@@ -191,6 +183,8 @@ def test_inbox_topic_train_compare_release_and_roll_back(page, setup: Setup) -> 
     page.get_by_role("button", name="Release #2").click()
     assert "Releasing — done" in wait_for_job(page, 300_000)
     assert "parking at SIR meetings" in setup.ask("is there parking for the annual meeting")
+    page.goto(setup.url("/staff/topics/meeting_parking"))  # read from the released model's file
+    assert "It cannot be removed here: The released model knows meeting_parking" in page.inner_text("main")
 
     page.goto(setup.url("/staff/models"))
     page.get_by_label("Why roll back").fill("the education committee reviews it first")

@@ -4,14 +4,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from bot.settings import PROJECT_ROOT
 from tests.conftest import free_port
-
-BOT = str(Path(sys.executable).with_name("bot"))
+from tests.e2e.conftest import BOT, bot_serve
 
 
 def test_serve_prints_its_steps_answers_and_stops_both_servers_on_ctrl_c(
@@ -28,19 +26,7 @@ def test_serve_prints_its_steps_answers_and_stops_both_servers_on_ctrl_c(
     }
     env.pop("ACTION_SERVER_URL", None)
     env.pop("TRACKER_STORE_URL", None)
-    serve = subprocess.Popen([BOT, "serve"], env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    lines = []
-    try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            line = serve.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if "Press Ctrl-C to stop." in line:
-                break
-        output = "".join(lines)
+    with bot_serve(env, timeout=240) as (serve, output):
         assert "The assistant is ready" in output, output[-3000:]
         for step in ("Migrating the database", "Building the spaCy pipeline", "Model up to date"):
             assert step in output
@@ -50,10 +36,7 @@ def test_serve_prints_its_steps_answers_and_stops_both_servers_on_ctrl_c(
         child_pids = [int(p) for p in children.stdout.split()]
         assert len(child_pids) == 3  # actions, Rasa, the staff console
         assert (tmp_path / "tracker.db").exists()  # conversations go to var/ by default
-    finally:
-        os.killpg(serve.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
-        serve.wait(timeout=60)
-    assert serve.returncode == 0
+    assert serve.returncode == 0  # stopped by Ctrl-C (what bot_serve sends), cleanly
     time.sleep(0.5)
     for pid in child_pids:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()

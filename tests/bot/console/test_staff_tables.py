@@ -78,9 +78,9 @@ def test_refused_sign_ins_are_counted_per_email_and_address(migrated_db: str) ->
     assert failures.since("a@example.org", "10.0.0.2", utcnow() - timedelta(minutes=15)) == ([], [])
 
 
-def test_flagged_questions_wait_until_resolved(migrated_db: str) -> None:
+def test_flagged_questions_are_kept(migrated_db: str) -> None:
+    """Kept after they are assigned: the inbox hides a question while it is a training
+    example, so it comes back when the example is taken out again."""
     flagged = FlaggedQuestions()
     flagged.add("  can I do IR   part time ", "salary_lifestyle", "ed@example.org")
     assert [f.text for f in flagged.list()] == ["can I do IR part time"]
-    flagged.resolve("can I do IR part time")
-    assert flagged.list() == []

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 import pytest
 from sqlalchemy import create_engine, insert
 
+from bot.errors import StaffError
 from bot.training import review
 from bot.training.project import Project
 
@@ -25,6 +27,15 @@ def snapshot(project: Project) -> Dict[str, str]:
         str(path.relative_to(project.root)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(project.root.rglob("*")) if path.is_file()
     }
+
+
+@contextmanager
+def refused(project: Project, message: str) -> Iterator[None]:
+    """The change made inside is refused with `message`, and no file of the copy changes."""
+    before = snapshot(project)
+    with pytest.raises(StaffError, match=message):
+        yield
+    assert snapshot(project) == before
 
 
 VISA_EXAMPLES = [

@@ -6,11 +6,10 @@ import difflib
 
 import pytest
 
-from bot.errors import BadInput
 from bot.training import data as assistant_data
 from bot.training.answers import preview_html, set_answer
 from bot.training.project import Project
-from tests.bot.training.conftest import snapshot
+from tests.bot.training.conftest import refused
 
 NEW = ("I don't have reliable figures on IR salaries or lifestyle. See "
        "[SIR](https://www.sirweb.org/) for what the society publishes.")
@@ -35,10 +34,8 @@ def test_an_answer_is_replaced_and_only_its_lines_change(project: Project) -> No
     ("x" * 2001, "longer than 2000"),
 ])
 def test_bad_answers_are_refused_and_nothing_changes(project: Project, answer: str, message: str) -> None:
-    before = snapshot(project)
-    with pytest.raises(BadInput, match=message):
+    with refused(project, message):
         set_answer(project, "salary_lifestyle", answer)
-    assert snapshot(project) == before
 
 
 def test_the_preview_escapes_before_it_formats() -> None:

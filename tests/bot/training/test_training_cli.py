@@ -148,3 +148,45 @@ def test_check_reports_problems_with_exit_status_1(project: Project) -> None:
     assert "Problems (" in result.stdout
     assert "\"how do i join SIR\" (join_sir) and \"how do i join SIR\" (thank)" in result.stdout \
         or "\"how do i join SIR\" (thank) and \"how do i join SIR\" (join_sir)" in result.stdout
+
+
+def test_taking_back_an_example_and_a_topic(project: Project, tmp_path: Path, migrated_db: str) -> None:
+    from bot.db.staff import AuditLog
+
+    before = snapshot(project)
+    source = intent_file(tmp_path, "visa.yml",
+                         yaml.safe_dump({"examples": VISA_EXAMPLES, "answer": VISA_ANSWER}))
+    where = ("--project", str(project.root))
+    assert bot("intent", "add", "visa_support", "--from", source, *where).returncode == 0
+    assert bot("examples", "add", "visa_support", "visa for a research year", *where).returncode == 0
+    removed = bot("examples", "remove", "visa_support", "visa for a research year", *where)
+    assert removed.returncode == 0, removed.stderr
+    assert ("Removed 1 example(s) from visa_support in data/nlu/custom.yml. Next: bot check, "
+            "then bot train.") in removed.stdout
+
+    kept = bot("intent", "remove", "visa_support", *where, stdin="visa\n")  # not its name
+    assert "Type visa_support to remove it" in kept.stdout and "Nothing was removed." in kept.stdout
+    assert "visa_support" in load(project).examples
+    gone = bot("intent", "remove", "visa_support", *where, stdin="visa_support\n")
+    assert gone.returncode == 0, gone.stderr
+    assert ("Removed intent visa_support: 11 examples, its answer and its rule, from: "
+            "data/nlu/custom.yml, domain.yml, data/rules.yml (data/nlu/custom.yml held nothing "
+            "else and is gone). Next: bot check, then bot train.") in gone.stdout
+    assert snapshot(project) == before
+
+    entries = AuditLog(migrated_db).list()
+    assert [(e.action, e.target) for e in entries[:2]] == [
+        ("topic removed", "visa_support"), ("example removed", "visa_support")]
+    assert entries[1].details == "visa for a research year"
+    assert "- IMG visa support" in entries[0].details and VISA_ANSWER in entries[0].details
+    assert all(e.actor.endswith("(command line)") for e in entries[:2])
+
+
+def test_a_topic_users_get_is_not_removed(project: Project, migrated_db: str) -> None:
+    before = snapshot(project)
+    result = bot("intent", "remove", "join_sir", "--yes", "--project", str(project.root))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: The test questions (tests/nlu/heldout.yml) have 6 "
+                                    "question(s) for join_sir; a developer keeps that file")
+    assert result.stderr.rstrip().endswith("Nothing was removed.")
+    assert snapshot(project) == before

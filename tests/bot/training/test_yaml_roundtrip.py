@@ -13,7 +13,7 @@ from bot.errors import StaffError
 from bot.training.intents import add_examples, add_intent
 from bot.training.project import Project
 from bot.training.yamlfile import YamlFile, append, long_text, write_all
-from tests.bot.training.conftest import VISA_ANSWER, VISA_EXAMPLES, snapshot
+from tests.bot.training.conftest import VISA_ANSWER, VISA_EXAMPLES, refused, snapshot
 
 
 def yaml_files(project: Project) -> List[Path]:
@@ -132,10 +132,8 @@ FEW = VISA_EXAMPLES[:9]
 def test_refused_input_leaves_every_file_byte_for_byte_unchanged(
     project: Project, name, examples, answer, topic, message
 ) -> None:
-    before = snapshot(project)
-    with pytest.raises(StaffError, match=message.replace("?", r"\?").replace("(", r"\(")):
+    with refused(project, message.replace("?", r"\?").replace("(", r"\(")):
         add_intent(project, name, examples, answer, topic=topic)
-    assert snapshot(project) == before
 
 
 @pytest.mark.parametrize(
@@ -148,19 +146,15 @@ def test_refused_input_leaves_every_file_byte_for_byte_unchanged(
     ],
 )
 def test_refused_examples_leave_files_unchanged(project: Project, intent, examples, message) -> None:
-    before = snapshot(project)
-    with pytest.raises(StaffError, match=message):
+    with refused(project, message):
         add_examples(project, intent, examples)
-    assert snapshot(project) == before
 
 
 def test_a_malformed_data_file_is_named_and_nothing_is_written(project: Project) -> None:
     broken = project.nlu_dir / "events.yml"
     broken.write_text(broken.read_text() + "- intent: [unclosed\n")
-    before = snapshot(project)
-    with pytest.raises(StaffError, match=r"events.yml is not valid YAML \(line \d+"):
+    with refused(project, r"events.yml is not valid YAML \(line \d+"):
         add_intent(project, "visa_support", VISA_EXAMPLES, VISA_ANSWER)
-    assert snapshot(project) == before
 
 
 def test_a_failed_write_puts_back_the_files_already_replaced(
