@@ -4,6 +4,8 @@ Why: importing Rasa's server imports TensorFlow (about 6 s and 480 MB) although 
 (config.yml) has no TensorFlow component. `install()` must run in the serving process before
 Rasa is imported; from then on:
 
+- each of UNUSED_LIBRARIES (the SDKs of channels and tracker stores we do not use) is a
+  stand-in package whose every public name is such a placeholder;
 - importing a REFUSED package (TensorFlow and its family, Keras, JAX, PyTorch, Transformers)
   raises `LeanImportError` (a ModuleNotFoundError, so libraries that merely probe for them,
   like thinc, see "not installed"), naming the module that tried;
@@ -90,7 +92,27 @@ STAND_INS = frozenset(
     }
 )
 
-HINT = "Serve a model that needs TensorFlow without the lean install: set BOT_LEAN=0."
+# Third-party libraries that Rasa's modules import at module level only for features this
+# deployment does not use: other channels' SDKs (credentials.yml names only our REST, web
+# and Slack channels), other tracker stores' drivers, plotting for `rasa test`. Each is
+# served as a stand-in package whose every public name is a placeholder that refuses any
+# use, so Rasa's modules import as before (about 45 MB and a second of start-up less).
+UNUSED_LIBRARIES = frozenset(
+    {
+        "aiogram",  # rasa.core.channels.telegram
+        "webexteamssdk",  # rasa.core.channels.webexteams
+        "twilio",  # rasa.core.channels.twilio, twilio_voice
+        "fbmessenger",  # rasa.core.channels.facebook
+        "google.auth",  # rasa.core.channels.hangouts
+        "google.oauth2",  # rasa.core.channels.hangouts
+        "socketio",  # rasa.core.channels.socketio
+        "pymongo",  # rasa.core.tracker_store (MongoTrackerStore)
+        "boto3",  # rasa.core.tracker_store (DynamoTrackerStore)
+        "matplotlib",  # rasa.utils.plotting (`rasa test` reports)
+    }
+)
+
+HINT = "Serve a model or configuration that needs it without the lean install: set BOT_LEAN=0."
 
 
 class LeanServerError(RuntimeError):
@@ -123,10 +145,15 @@ class _Placeholder(type):
     _lean_module: str
 
     def _refuse(cls, what: str) -> LeanServerError:
+        library = unused_library(cls._lean_module)
+        needs = (
+            f"is part of {library}, a library for a feature this deployment does not use"
+            if library
+            else "needs TensorFlow"
+        )
         return LeanServerError(
-            f"{what}: {cls.__name__} ({cls._lean_module}) needs TensorFlow, which this lean "
-            f"Rasa server does not load (bot.rasa_ext.lean); reached from {_importer()}. "
-            f"{HINT}"
+            f"{what}: {cls.__name__} ({cls._lean_module}) {needs}, which this lean Rasa "
+            f"server does not load (bot.rasa_ext.lean); reached from {_importer()}. {HINT}"
         )
 
     def __getattr__(cls, name: str) -> Any:
@@ -175,6 +202,44 @@ class _StandIn(types.ModuleType):
         return placeholder
 
 
+def unused_library(fullname: str) -> Optional[str]:
+    """The UNUSED_LIBRARIES entry `fullname` belongs to, if any."""
+    for library in UNUSED_LIBRARIES:
+        if fullname == library or fullname.startswith(library + "."):
+            return library
+    return None
+
+
+class _LibraryStandIn(types.ModuleType):
+    """An unused library (or one of its submodules): any public name is a placeholder."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, f"Lean stand-in for the unused library {name} (bot.rasa_ext.lean).")
+        self.__lean_stand_in__ = True
+        self.__path__: List[str] = []  # a package: its submodules come here too
+        self.__all__: List[str] = []
+        self._lean_placeholders: Dict[str, type] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+        placeholder = self._lean_placeholders.get(name)
+        if placeholder is None:
+            placeholder = _Placeholder(
+                name, (), {"_lean_module": self.__name__, "__module__": self.__name__}
+            )
+            self._lean_placeholders[name] = placeholder
+        return placeholder
+
+
+class _LibraryStandInLoader(importlib.abc.Loader):
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        return _LibraryStandIn(spec.name)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        pass
+
+
 class _StandInLoader(importlib.abc.Loader):
     def __init__(self, names: Set[str]) -> None:
         self.names = names
@@ -187,7 +252,8 @@ class _StandInLoader(importlib.abc.Loader):
 
 
 class LeanFinder(importlib.abc.MetaPathFinder):
-    """First on sys.meta_path: refuses REFUSED packages, serves STAND_INS."""
+    """First on sys.meta_path: refuses REFUSED packages, serves STAND_INS and stand-ins
+    for UNUSED_LIBRARIES."""
 
     def find_spec(
         self,
@@ -201,6 +267,10 @@ class LeanFinder(importlib.abc.MetaPathFinder):
                 f"No module named {fullname!r} in the lean Rasa server: bot.rasa_ext.lean "
                 f"refuses it (our pipeline needs no {top}); imported by {_importer()}. {HINT}",
                 name=fullname,
+            )
+        if unused_library(fullname):
+            return importlib.machinery.ModuleSpec(
+                fullname, _LibraryStandInLoader(), is_package=True
             )
         if fullname in STAND_INS:
             real = importlib.machinery.PathFinder.find_spec(fullname, path)
@@ -241,7 +311,9 @@ def install() -> None:
         return
     check_rasa_version()
     too_late = sorted(
-        name for name in sys.modules if name.partition(".")[0] in REFUSED or name in STAND_INS
+        name
+        for name in sys.modules
+        if name.partition(".")[0] in REFUSED or name in STAND_INS or unused_library(name)
     )
     if too_late:
         raise LeanServerError(

@@ -21,6 +21,8 @@ from bot.serve import Servers
 from tests.conftest import free_port
 
 TENSORFLOW_OBJECTS = ("libtensorflow", "_pywrap_tensorflow", "/tensorflow/", "/jaxlib/", "/h5py/")
+# Compiled parts of the unused libraries (lean.UNUSED_LIBRARIES) and what they pull in.
+UNUSED_OBJECTS = ("/matplotlib/", "/PIL/", "/pymongo/", "/bson/", "/kiwisolver")
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
@@ -81,6 +83,41 @@ def test_rasa_server_imports_without_tensorflow_and_placeholders_refuse_use() ->
             "needs TensorFlow") in result.stdout
     assert "training refused: No module named 'tensorflow'" in result.stdout
     assert "rasa.utils.train_utils" in result.stdout
+
+
+def test_unused_libraries_are_stand_ins_and_refuse_use() -> None:
+    result = run_python("""
+        import sys
+        from bot.rasa_ext import lean
+        lean.install()
+        import rasa.core.run, rasa.server, rasa.core.agent, rasa.core.channels
+        import rasa.core.tracker_store, rasa.nlu.test
+        loaded = sorted({lean.unused_library(m) for m in sys.modules if lean.unused_library(m)})
+        real = sorted(m for m in sys.modules if lean.unused_library(m)
+                      and not getattr(sys.modules[m], "__lean_stand_in__", False))
+        print("stand-ins:", ",".join(loaded))
+        print("real:", ",".join(real))
+        import rasa.core.channels as channels
+        print("channels:", ",".join(sorted(c.name() for c in channels.input_channel_classes)))
+        from rasa.core.channels.telegram import TelegramOutput
+        try:
+            TelegramOutput("token")
+        except lean.LeanServerError as error:
+            print("refused:", error)
+    """)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+    assert set(lines["stand-ins"].split(",")) == set(lean_module().UNUSED_LIBRARIES)
+    assert lines["real"] == ""
+    assert {"rest", "slack", "socketio", "telegram"} <= set(lines["channels"].split(","))
+    assert "is part of aiogram, a library for a feature this deployment does not use" in lines["refused"]
+    assert "BOT_LEAN=0" in lines["refused"]
+
+
+def lean_module():
+    from bot.rasa_ext import lean
+
+    return lean
 
 
 def test_install_refuses_other_rasa_versions_and_coming_too_late() -> None:
@@ -187,4 +224,5 @@ def test_the_running_rasa_server_has_no_tensorflow_mapped(lean_servers: Servers)
     maps = mapped_files(rasa.pid)
     assert "/sklearn/" in maps and "/spacy/" in maps  # the check reads the right process
     assert not [name for name in TENSORFLOW_OBJECTS if name in maps]
+    assert not [name for name in UNUSED_OBJECTS if name in maps]
     assert peak_rss_mb(rasa.pid) < 450  # about 690 MB with TensorFlow
