@@ -15,6 +15,9 @@ sends the prediction to the fallback when the chosen intent's answer does not ho
 - a list or ranking of institutions ("which programs ...", "best schools ..."), a
   prediction ("next year", "in 10 years", "in the future") or an opinion ("do you think",
   "does it look bad", "is it true"): no answer gives these unless configured;
+- earnings ("salary", "earn", "compensation"): no answer gives them;
+- another specialty ("is dermatology more competitive than ortho?"): the answer must be
+  about that specialty;
 - a named institution ("the ESIR program at Baylor"): some answer must name it.
 
 The answers are read from the domain's responses (`utter_<intent>`; every `utter_pathway_…`
@@ -46,16 +49,15 @@ from bot.rasa_ext import NLU_FALLBACK
 
 ANSWERS_FILE = "answers.json"
 
-PRICE, DURATION, PERCENT, LIST, FUTURE, OPINION = (
+PRICE, DURATION, PERCENT, LIST, FUTURE, OPINION, EARNINGS = (
     "@price",
     "@duration",
     "@percent",
     "@list",
     "@future",
     "@opinion",
+    "@earnings",
 )
-# Asks that only a configured answer covers.
-NEVER_IN_TEXT = (LIST, FUTURE, OPINION)
 
 WORDS = re.compile(r"[a-z0-9$%][a-z0-9$%/-]*")
 AUXILIARY = {
@@ -92,6 +94,28 @@ PREDICTION = re.compile(
 OPINION_ASK = re.compile(
     r"\bdo you think\b|\bin your opinion\b|\bwhat have you (all )?heard\b|\blook bad\b"
     r"|\bred flag\b|\bis it true\b"
+)
+EARNINGS_ASK = re.compile(
+    r"\b(salary|salaries|earn|earns|earning|earnings|compensation|income|make (more|less|money))\b"
+)
+# Other specialties, as people write them: the answer must be about the one named.
+SPECIALTIES = {
+    "dermatology": "dermatology", "derm": "dermatology", "ortho": "orthopedic",
+    "orthopedics": "orthopedic", "orthopaedics": "orthopedic", "orthopedic": "orthopedic",
+    "plastics": "plastic surgery", "plastic surgery": "plastic surgery",
+    "anesthesia": "anesthesi", "anesthesiology": "anesthesi", "psychiatry": "psychiatry",
+    "urology": "urology", "ophthalmology": "ophthalmology", "ophtho": "ophthalmology",
+    "ent": "otolaryngology", "otolaryngology": "otolaryngology",
+    "radiation oncology": "radiation oncology", "rad onc": "radiation oncology",
+    "rad-onc": "radiation oncology", "pathology": "pathology", "neurology": "neurology",
+    "neurosurgery": "neurosurgery", "nsg": "neurosurgery", "cardiology": "cardiology",
+    "cards": "cardiology", "gastroenterology": "gastroenterology",
+    "emergency medicine": "emergency medicine", "family medicine": "family",
+    "internal medicine": "internal medicine", "general surgery": "general surgery",
+    "pediatrics": "pediatric", "obgyn": "ob/gyn", "ob/gyn": "ob/gyn",
+}  # fmt: skip
+SPECIALTY = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, SPECIALTIES), key=len, reverse=True)) + r")\b"
 )
 # "the ESIR program at Baylor": a named place (capitalised, after "at").
 NAMED_PLACE = re.compile(r"\bat ((?:[A-Z][A-Za-z&.-]+)(?: [A-Z][A-Za-z&.-]+)*)")
@@ -133,6 +157,9 @@ def focus(text: str) -> Set[str]:
         asked.add(FUTURE)
     if OPINION_ASK.search(lowered):
         asked.add(OPINION)
+    if EARNINGS_ASK.search(lowered):
+        asked.add(EARNINGS)
+    asked |= {f"@specialty:{SPECIALTIES[m.group(1)]}" for m in SPECIALTY.finditer(lowered)}
     for match in NAMED_PLACE.finditer(text):
         name = match.group(1).lower()
         if name.split()[0] not in NOT_A_NAME:
@@ -168,6 +195,9 @@ def uncovered(
         if ask.startswith("@name:"):
             name = ask[len("@name:") :]
             if name not in lowered and name not in everywhere:
+                missing.append(ask)
+        elif ask.startswith("@specialty:"):
+            if ask[len("@specialty:") :] not in lowered and ask not in terms:
                 missing.append(ask)
         elif ask not in terms:
             missing.append(ask)
@@ -209,10 +239,21 @@ class AskCoverageCheck(GraphComponent, IntentClassifier):
             "domain": "domain.yml",
             # Answers written by actions (not in the domain): words and kinds they give.
             "answer_words": {},
+            # Advice on applying mentions other fields as context ("is IR research as
+            # important as in rad onc?"): another specialty named is not what is asked.
+            "specialty_context_intents": [
+                "application_advice",
+                "usmle_scores",
+                "letters_of_recommendation",
+                "away_rotations",
+                "dual_applying",
+                "do_applicants",
+                "img_applicants",
+                "interest_groups",
+            ],
             "exempt_intents": [
                 "medical_emergency",
                 "medical_advice",
-                "inform_category",
                 "no_info",
                 "out_of_scope",
                 "salary_lifestyle",
@@ -290,9 +331,10 @@ class AskCoverageCheck(GraphComponent, IntentClassifier):
         """What the question asks for that the intent's answer lacks."""
         if intent in self.config["exempt_intents"] or intent not in self.terms:
             return []
-        return uncovered(
-            focus(text), self.terms[intent], self.answers.get(intent, ""), self.every_answer
-        )
+        asked = focus(text)
+        if intent in self.config["specialty_context_intents"]:
+            asked = {a for a in asked if not a.startswith("@specialty:")}
+        return uncovered(asked, self.terms[intent], self.answers.get(intent, ""), self.every_answer)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

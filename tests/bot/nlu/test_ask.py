@@ -140,3 +140,24 @@ def test_answers_come_from_the_domain_responses(tmp_path) -> None:
     assert "ESIR is a track" in answers["pathway_details"]
     assert "Six years" in answers["pathway_details"]
     assert "event_details" not in answers
+
+
+def test_earnings_and_other_specialties_need_an_answer_about_them() -> None:
+    assert focus("what do IR residents earn as a PGY-2") == {"@earnings"}
+    assert after("what salary do IR residents get", "abr_certification") == "nlu_fallback"
+    assert focus("is dermatology more competitive than ortho") == {
+        "@specialty:dermatology",
+        "@specialty:orthopedic",
+    }
+    assert after("is derm more competitive than IR?", "match_competitiveness") == "nlu_fallback"
+
+
+def test_on_advice_intents_another_specialty_is_context_not_the_ask() -> None:
+    answers = {
+        "application_advice": "PDs ranked research 21st; it weighs more at academic centers."
+    }
+    advice = AskCoverageCheck({}, None, None, answers)  # type: ignore[arg-type]
+    (message,) = advice.process(
+        [predicted("is IR research as important as research in rad onc?", "application_advice")]
+    )
+    assert message.get("intent")["name"] == "application_advice"
