@@ -22,7 +22,9 @@ sends the prediction to the fallback when the chosen intent's answer does not ho
 
 The answers are read from the domain's responses (`utter_<intent>`; every `utter_pathway_…`
 for pathway_details) when the model is trained; answers written by actions are described
-in the config (`answer_words`). An intent without a known answer is never checked.
+in the config (`answer_words`). An intent without a known answer is never checked, nor one
+whose answer itself says it has no information (staff often add such intents: "I don't
+have information about parking at SIR meetings"), since the fallback would say the same.
 Never checked: the intents the gate exempts (emergencies, medical refusals, "I can't
 answer" intents). The functions below are pure and tested directly.
 """
@@ -117,6 +119,7 @@ SPECIALTIES = {
 SPECIALTY = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, SPECIALTIES), key=len, reverse=True)) + r")\b"
 )
+NO_INFORMATION = re.compile(r"\bI don't have (information|details|any information)\b", re.I)
 # "the ESIR program at Baylor": a named place (capitalised, after "at").
 NAMED_PLACE = re.compile(r"\bat ((?:[A-Z][A-Za-z&.-]+)(?: [A-Z][A-Za-z&.-]+)*)")
 NOT_A_NAME = {"the", "a", "an", "my", "our", "your", "this", "that", "least", "most", "all", "any"}
@@ -330,6 +333,8 @@ class AskCoverageCheck(GraphComponent, IntentClassifier):
     def missing(self, text: str, intent: str) -> List[str]:
         """What the question asks for that the intent's answer lacks."""
         if intent in self.config["exempt_intents"] or intent not in self.terms:
+            return []
+        if NO_INFORMATION.search(self.answers.get(intent, "")):
             return []
         asked = focus(text)
         if intent in self.config["specialty_context_intents"]:

@@ -161,3 +161,10 @@ def test_on_advice_intents_another_specialty_is_context_not_the_ask() -> None:
         [predicted("is IR research as important as research in rad onc?", "application_advice")]
     )
     assert message.get("intent")["name"] == "application_advice"
+
+
+def test_an_answer_that_says_it_has_no_information_is_never_checked() -> None:
+    answers = {"parking": "I don't have information about parking at SIR meetings."}
+    staff = AskCoverageCheck({}, None, None, answers)  # type: ignore[arg-type]
+    (message,) = staff.process([predicted("how much does parking cost at the meeting", "parking")])
+    assert message.get("intent")["name"] == "parking"
