@@ -20,6 +20,11 @@ sends the prediction to the fallback when the chosen intent's answer does not ho
   about that specialty;
 - a named institution ("the ESIR program at Baylor"): some answer must name it.
 
+A question in a patient's voice about their own care ("can I shower with my drain in?",
+"how long will the pain last after the procedure?") asks for medical advice, whatever
+career topic its words resemble: it goes to `medical_advice` (the kind refusal that points
+to a physician), unless it was recognised as an emergency.
+
 The answers are read from the domain's responses (`utter_<intent>`; every `utter_pathway_…`
 for pathway_details) when the model is trained; answers written by actions are described
 in the config (`answer_words`). An intent without a known answer is never checked, nor one
@@ -119,6 +124,33 @@ SPECIALTIES = {
 SPECIALTY = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, SPECIALTIES), key=len, reverse=True)) + r")\b"
 )
+# A patient's voice: "my"/"will I"/"can I" ... about a procedure or device, or care words
+# (pain, recovery, shower ...) around "the procedure". No career question in the training
+# data, the held-out set or the real questions matches it.
+_CARE_OBJECT = (
+    r"(procedure|treatment|catheter|drain|tube|port|biopsy|embolization|ablation|angiogram"
+    r"|angioplasty|stent|puncture site|incision|sedation)"
+)
+_CARE = (
+    r"(hurt|hurts|painful|pain|awake|recover|recovery|scar|drive|shower|bath|eat|fast"
+    r"|fasting|prepare|expect|experience|feel|sore|bleed|bleeding|side effects?|risks?"
+    r"|complications?|results?)"
+)
+PATIENT_VOICE = re.compile(
+    r"\b(will i|can i|do i|should i|am i|would i|i have|i had|i'm having|i am having"
+    r"|my doctor|my)\b.{0,60}\b" + _CARE_OBJECT + r"\b"
+    r"|\b(the|this) " + _CARE_OBJECT + r"\b.{0,40}\b" + _CARE + r"\b"
+    r"|\b" + _CARE + r"\b.{0,40}\b(the|this|my) " + _CARE_OBJECT + r"\b"
+    r"|\b(before|after|during|following) (the|this|my) " + _CARE_OBJECT + r"\b",
+    re.IGNORECASE,
+)
+
+
+def patient_voice(text: str) -> bool:
+    """Whether the question is a patient's about their own care."""
+    return bool(PATIENT_VOICE.search(text.replace("’", "'")))
+
+
 NO_INFORMATION = re.compile(r"\bI don't have (information|details|any information)\b", re.I)
 # "the ESIR program at Baylor": a named place (capitalised, after "at").
 NAMED_PLACE = re.compile(r"\bat ((?:[A-Z][A-Za-z&.-]+)(?: [A-Z][A-Za-z&.-]+)*)")
@@ -238,6 +270,9 @@ class AskCoverageCheck(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
+            # Where a patient's question about their own care goes; never from these.
+            "patient_intent": "medical_advice",
+            "patient_keep": ["medical_emergency", "medical_advice"],
             # Read when training, relative to the working directory (the checkout).
             "domain": "domain.yml",
             # Answers written by actions (not in the domain): words and kinds they give.
@@ -346,13 +381,21 @@ class AskCoverageCheck(GraphComponent, IntentClassifier):
             intent = (message.get(INTENT) or {}).get("name")
             if not intent:
                 continue
+            if intent not in self.config["patient_keep"] and patient_voice(message.get(TEXT) or ""):
+                self._reroute(message, self.config["patient_intent"])
+                continue
             missing = self.missing(message.get(TEXT) or "", intent)
             if not missing:
                 continue
             message.set("ask_uncovered", missing, add_to_output=True)
-            confidence = (message.get(INTENT) or {}).get("confidence", 0.0)
-            fallback = {"name": NLU_FALLBACK, "confidence": confidence}
-            message.set(INTENT, fallback, add_to_output=True)
-            ranking = message.get(INTENT_RANKING_KEY) or []
-            message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
+            self._reroute(message, NLU_FALLBACK)
         return messages
+
+    @staticmethod
+    def _reroute(message: Message, intent: str) -> None:
+        """The message's intent becomes `intent`; the old ranking stays (closest topics)."""
+        confidence = (message.get(INTENT) or {}).get("confidence", 0.0)
+        new = {"name": intent, "confidence": confidence}
+        message.set(INTENT, new, add_to_output=True)
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        message.set(INTENT_RANKING_KEY, [new, *ranking], add_to_output=True)

@@ -168,3 +168,21 @@ def test_an_answer_that_says_it_has_no_information_is_never_checked() -> None:
     staff = AskCoverageCheck({}, None, None, answers)  # type: ignore[arg-type]
     (message,) = staff.process([predicted("how much does parking cost at the meeting", "parking")])
     assert message.get("intent")["name"] == "parking"
+
+
+def test_a_patients_question_about_their_own_care_is_medical() -> None:
+    from bot.nlu.ask import patient_voice
+
+    assert patient_voice("can I shower with my drain in?")
+    assert patient_voice("how long will the pain last after the procedure?")
+    assert patient_voice("what side effects should I expect after my kidney biopsy")
+    assert not patient_voice("how many procedures does ESIR require?")
+    assert not patient_voice("does my PGY-1 have to be a surgery prelim")
+    assert not patient_voice("give me a few examples of the procedures IRs perform")
+    assert after("can I eat before my biopsy tomorrow?", "pathway_details") == "medical_advice"
+    assert after("can I eat before my biopsy tomorrow?", "nlu_fallback") == "medical_advice"
+
+
+def test_an_emergency_stays_an_emergency() -> None:
+    text = "the catheter site in my groin is bleeding a lot right now"
+    assert after(text, "medical_emergency") == "medical_emergency"
