@@ -2,7 +2,9 @@
 
 Reached from the NLU fallback (low confidence) and from `no_info` (a question in the
 domain that the knowledge cannot answer). A knowledge passage is offered only for the
-fallback and only when retrieval is confident (bot/retrieval.py); otherwise the reply says
+fallback and only when retrieval is confident (bot/retrieval.py), never when the ask check
+(bot/nlu/ask.py) found that the question asks for something the knowledge lacks (a count,
+a rate, a prediction ...: a passage would be an answer to a different question); otherwise the reply says
 plainly that there is no information, offers the closest topics it can answer as buttons,
 and gives SIR's address. Never an answer written for a different question.
 """
@@ -96,7 +98,7 @@ class ActionDontKnow(Action):
     ) -> List[Dict[Text, Any]]:
         message = tracker.latest_message
         intent = (message.get("intent") or {}).get("name")
-        if intent != "no_info":
+        if intent != "no_info" and not message.get("ask_uncovered"):
             index = await asyncio.to_thread(knowledge_index)  # built once, off the loop
             hit = index.best(message.get("text") or "")
             if hit is not None:

@@ -126,5 +126,6 @@ def main(
 
     path = Path(model) if model else train(root=root, models_dir=models_dir)
     print(format_report(evaluate(path, heldout)))
-    print("\n" + realistic.evaluate_model(path).format(), flush=True)
+    for report in realistic.evaluate_model(path):
+        print("\n" + report.format(), flush=True)
     return 0

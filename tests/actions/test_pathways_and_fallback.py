@@ -67,6 +67,15 @@ async def test_no_info_never_gets_a_passage(domain: dict) -> None:
     assert messages[0]["text"] == NO_INFORMATION
 
 
+async def test_a_question_asking_for_what_the_knowledge_lacks_never_gets_a_passage(
+    domain: dict,
+) -> None:
+    tracker = make_tracker("what is the acceptance rate of the allied scientist grant", "nlu_fallback")
+    tracker.latest_message["ask_uncovered"] = ["acceptance rate"]
+    messages, _ = await run_action(ActionDontKnow(), tracker, domain)
+    assert messages[0]["text"] == NO_INFORMATION
+
+
 def test_fallback_pads_with_the_main_topics() -> None:
     assert closest_topics([{"name": "greet"}]) == list(DEFAULT_TOPICS[:3])
 

@@ -1,35 +1,97 @@
 """Questions as real people asked them, answered by the running assistant (both servers).
 
-The set (tests/nlu/realistic.yml) is gathered from public pages and never trained on. The
-worst outcome is a confident answer to a different question. The goal is at least 85% of
-answerable questions answered right with at most 5% off-target; measured on 2026-11-28:
-84.7% right and 14.9% off-target (mostly unanswerable questions answered with a related
-topic). These floors hold today's level so it can only improve; raise them as it does.
+Two sets, gathered from public pages and never trained on: tests/nlu/realistic.yml (used
+for error analysis, so its figures are optimistic) and tests/nlu/realistic_fresh.yml
+(gathered later and kept out of error analysis: the honest check). The worst outcome is a
+confident answer to a different question. The goal is at least 85% of answerable questions
+answered right with at most 5% off-target. Measured on 2026-11-28, before and after the ask
+check (bot/nlu/ask.py): realistic.yml 84.7% right, off-target 14.9% -> 7.4%;
+realistic_fresh.yml 69.6% right, off-target 19.7% -> 14.8%. These floors hold today's
+level so it can only improve; raise them as it does.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bot.settings import PROJECT_ROOT
 from bot.training import realistic
-from bot.training.realistic import IDK_VERDICT, OFF_TARGET, REFUSED, RIGHT, Question, judge
+from bot.training.realistic import (
+    FRESH_FILE,
+    IDK_VERDICT,
+    OFF_TARGET,
+    REALISTIC_FILE,
+    REFUSED,
+    RIGHT,
+    Question,
+    judge,
+)
 from tests.e2e.conftest import Bot
 
-ANSWERABLE_RIGHT = 0.80  # goal 0.85
-MAX_OFF_TARGET = 0.16  # goal 0.05
+ANSWERABLE_RIGHT = 0.84  # goal 0.85
+MAX_OFF_TARGET = 0.08  # goal 0.05
+FRESH_ANSWERABLE_RIGHT = 0.69  # goal 0.85
+FRESH_MAX_OFF_TARGET = 0.15  # goal 0.05
+
+FLOORS = {
+    REALISTIC_FILE: (ANSWERABLE_RIGHT, MAX_OFF_TARGET),
+    FRESH_FILE: (FRESH_ANSWERABLE_RIGHT, FRESH_MAX_OFF_TARGET),
+}
+MIN_SIZE = {REALISTIC_FILE: 100, FRESH_FILE: 60}
+# A training example sharing this much of a question's content words (and at least three
+# of them) is a close paraphrase. These generic phrasings were in the training data before
+# the sets were gathered, so they are coincidences, not leaks; anything new is a leak.
+CLOSE_PARAPHRASE = 0.75
+KNOWN_COINCIDENCES = {
+    "What is the current training pathway for pediatric IR?",
+    "What Does an Interventional Radiologist Do?",
+    "How Many Hours a Week Do Interventional Radiologists Work?",
+    "How long is the recovery following the procedure?",
+    "How to apply for the IR independent residency",
+    "How Many Letters Do You Need for IR?",
+}
 
 pytestmark = pytest.mark.e2e
 
 
-def test_the_set_is_large_and_never_used_for_training() -> None:
+@pytest.mark.parametrize("file", [REALISTIC_FILE, FRESH_FILE], ids=["realistic", "fresh"])
+def test_the_set_is_large_and_never_used_for_training(file: Path) -> None:
     from tests.nlu.test_heldout import normalise, training_examples
 
-    questions = realistic.load()
-    assert len(questions) >= 100
+    questions = realistic.load(PROJECT_ROOT / file)
+    assert len(questions) >= MIN_SIZE[file]
     assert all(q.source.startswith("http") for q in questions)
     assert all(q.expect for q in questions if q.kind == "answerable")
     training = training_examples()
     assert [q.text for q in questions if normalise(q.text) in training] == []
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    def content(text: str) -> set:
+        return {w for w in normalise(text).split() if w not in ENGLISH_STOP_WORDS}
+
+    examples = [content(example) for example in training]
+    close = [
+        q.text
+        for q in questions
+        if q.text not in KNOWN_COINCIDENCES
+        and len(content(q.text)) >= 3
+        and any(
+            len(content(q.text) & e) / len(content(q.text) | e) >= CLOSE_PARAPHRASE
+            for e in examples
+        )
+    ]
+    assert close == []
+
+
+def test_the_two_sets_do_not_share_questions() -> None:
+    from tests.nlu.test_heldout import normalise
+
+    first = {normalise(q.text) for q in realistic.load(PROJECT_ROOT / REALISTIC_FILE)}
+    assert [
+        q.text for q in realistic.load(PROJECT_ROOT / FRESH_FILE) if normalise(q.text) in first
+    ] == []
 
 
 def test_the_judge_tells_right_idk_off_target_and_refused_apart() -> None:
@@ -43,11 +105,18 @@ def test_the_judge_tells_right_idk_off_target_and_refused_apart() -> None:
     assert judge(unknown, "IR became a specialty in 2012.") == OFF_TARGET
     patient = Question("medical", "recovery after fibroid embolization?")
     assert judge(patient, "I'm sorry, I can't give medical advice: ask your physician.") == RIGHT
-    assert judge(patient, "This sounds like an emergency. Call your local emergency number.") == OFF_TARGET
+    assert (
+        judge(patient, "This sounds like an emergency. Call your local emergency number.")
+        == OFF_TARGET
+    )
 
 
-def test_real_questions_get_right_answers_and_almost_never_off_target(running_bot: Bot) -> None:
-    report = realistic.evaluate(realistic.load(), running_bot.send)
+@pytest.mark.parametrize("file", [REALISTIC_FILE, FRESH_FILE], ids=["realistic", "fresh"])
+def test_real_questions_get_right_answers_and_almost_never_off_target(
+    running_bot: Bot, file: Path
+) -> None:
+    report = realistic.evaluate(realistic.load(PROJECT_ROOT / file), running_bot.send, file)
     print(report.format())
-    assert report.answerable_right >= ANSWERABLE_RIGHT, report.format()
-    assert report.off_target <= MAX_OFF_TARGET, report.format()
+    answerable_right, max_off_target = FLOORS[file]
+    assert report.answerable_right >= answerable_right, report.format()
+    assert report.off_target <= max_off_target, report.format()

@@ -1,0 +1,401 @@
+"""The ask check: a prediction stands only if its answer gives what the question asks for.
+
+The agreement gate (agreement.py) checks that a question is *about* the chosen intent's
+topic. Most of the confident answers to a different question that remain are on topic but
+ask for something the topic's answer does not give: "what is the pass rate of the IR oral
+boards?" is about ABR certification, whose answer has no pass rate; "how many CME credits
+does the annual meeting give?" is about the meeting, whose answer has no credits. This
+component, placed after the gate, finds what such a question asks for (its *focus*) and
+sends the prediction to the fallback when the chosen intent's answer does not hold it:
+
+- a count or amount ("how many X", "how much X"): X must appear in the answer; "how much is
+  it" asks for a price (a "$" figure), "how many years" for a duration;
+- a rate ("pass rate", "acceptance rate"): the same rate must appear in the answer;
+- a share ("what percentage / fraction of ..."): the answer must give a percentage;
+- a list or ranking of institutions ("which programs ...", "best schools ..."), a
+  prediction ("next year", "in 10 years", "in the future") or an opinion ("do you think",
+  "does it look bad", "is it true"): no answer gives these unless configured;
+- earnings ("salary", "earn", "compensation"): no answer gives them;
+- another specialty ("is dermatology more competitive than ortho?"): the answer must be
+  about that specialty;
+- a named institution ("the ESIR program at Baylor"): some answer must name it.
+
+A question in a patient's voice about their own care ("can I shower with my drain in?",
+"how long will the pain last after the procedure?") asks for medical advice, whatever
+career topic its words resemble: it goes to `medical_advice` (the kind refusal that points
+to a physician), unless it was recognised as an emergency.
+
+The answers are read from the domain's responses (`utter_<intent>`; every `utter_pathway_…`
+for pathway_details) when the model is trained; answers written by actions are described
+in the config (`answer_words`). An intent without a known answer is never checked, nor one
+whose answer itself says it has no information (staff often add such intents: "I don't
+have information about parking at SIR meetings"), since the fallback would say the same.
+Never checked: the intents the gate exempts (emergencies, medical refusals, "I can't
+answer" intents). The functions below are pure and tested directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Set, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.rasa_ext import NLU_FALLBACK
+
+ANSWERS_FILE = "answers.json"
+
+PRICE, DURATION, PERCENT, LIST, FUTURE, OPINION, EARNINGS = (
+    "@price",
+    "@duration",
+    "@percent",
+    "@list",
+    "@future",
+    "@opinion",
+    "@earnings",
+)
+
+WORDS = re.compile(r"[a-z0-9$%][a-z0-9$%/-]*")
+AUXILIARY = {
+    "is", "are", "was", "were", "do", "does", "did", "should", "would", "can", "could",
+    "will", "have", "has", "it", "i", "you", "we", "they", "of",
+}  # fmt: skip
+# Words between "how many" and what is counted.
+NOT_COUNTED = {
+    "the", "a", "an", "more", "other", "different", "total", "in", "on", "for", "to",
+    "your", "my", "our", "their", "ir", "interventional", "radiology", "new", "old", "top",
+    "good", "current", "residency", "ir/dr", "integrated", "independent", "esir", "sir",
+    "dr", "med", "medical",
+}  # fmt: skip
+TIME_UNITS = {"year", "month", "week", "day", "hour", "time", "long"}
+# What is counted, said the way the answers say it.
+SAME_AS = {
+    "lor": "letter",
+    "spot": "position",
+    "slot": "position",
+    "seat": "position",
+    "people": "member",
+    "trainee": "member",
+}
+RATE = re.compile(r"\b([a-z]+) rates?\b")
+SHARE = re.compile(r"\b(what|which) (percent|percentage|fraction|proportion|ratio)\b|\bwhat % ")
+INSTITUTIONS = re.compile(
+    r"\b(which|best|top)\s+(?:[a-z-]+\s+){0,2}(programs|schools|hospitals|institutions"
+    r"|universities|cities|states|conferences|question banks?|qbanks?|books)\b"
+)
+PREDICTION = re.compile(
+    r"\bnext year'?s?\b|\bin (the )?(next )?\d+ years\b|\bin 20[3-9]\d\b|\bin the future\b"
+    r"|\bwill .{0,40}\b(future|next)\b"
+)
+OPINION_ASK = re.compile(
+    r"\bdo you think\b|\bin your opinion\b|\bwhat have you (all )?heard\b|\blook bad\b"
+    r"|\bred flag\b|\bis it true\b"
+)
+EARNINGS_ASK = re.compile(
+    r"\b(salary|salaries|earn|earns|earning|earnings|compensation|income|make (more|less|money))\b"
+)
+# Other specialties, as people write them: the answer must be about the one named.
+SPECIALTIES = {
+    "dermatology": "dermatology", "derm": "dermatology", "ortho": "orthopedic",
+    "orthopedics": "orthopedic", "orthopaedics": "orthopedic", "orthopedic": "orthopedic",
+    "plastics": "plastic surgery", "plastic surgery": "plastic surgery",
+    "anesthesia": "anesthesi", "anesthesiology": "anesthesi", "psychiatry": "psychiatry",
+    "urology": "urology", "ophthalmology": "ophthalmology", "ophtho": "ophthalmology",
+    "ent": "otolaryngology", "otolaryngology": "otolaryngology",
+    "radiation oncology": "radiation oncology", "rad onc": "radiation oncology",
+    "rad-onc": "radiation oncology", "pathology": "pathology", "neurology": "neurology",
+    "neurosurgery": "neurosurgery", "nsg": "neurosurgery", "cardiology": "cardiology",
+    "cards": "cardiology", "gastroenterology": "gastroenterology",
+    "emergency medicine": "emergency medicine", "family medicine": "family",
+    "internal medicine": "internal medicine", "general surgery": "general surgery",
+    "pediatrics": "pediatric", "obgyn": "ob/gyn", "ob/gyn": "ob/gyn",
+}  # fmt: skip
+SPECIALTY = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, SPECIALTIES), key=len, reverse=True)) + r")\b"
+)
+# A patient's voice: "my"/"will I"/"can I" ... about a procedure or device, or care words
+# (pain, recovery, shower ...) around "the procedure". No career question in the training
+# data, the held-out set or the real questions matches it.
+_CARE_OBJECT = (
+    r"(procedure|treatment|catheter|drain|tube|port|biopsy|embolization|ablation|angiogram"
+    r"|angioplasty|stent|puncture site|incision|sedation)"
+)
+_CARE = (
+    r"(hurt|hurts|painful|pain|awake|recover|recovery|scar|drive|shower|bath|eat|fast"
+    r"|fasting|prepare|expect|experience|feel|sore|bleed|bleeding|side effects?|risks?"
+    r"|complications?|results?)"
+)
+PATIENT_VOICE = re.compile(
+    r"\b(will i|can i|do i|should i|am i|would i|i have|i had|i'm having|i am having"
+    r"|my doctor|my)\b.{0,60}\b" + _CARE_OBJECT + r"\b"
+    r"|\b(the|this) " + _CARE_OBJECT + r"\b.{0,40}\b" + _CARE + r"\b"
+    r"|\b" + _CARE + r"\b.{0,40}\b(the|this|my) " + _CARE_OBJECT + r"\b"
+    r"|\b(before|after|during|following) (the|this|my) " + _CARE_OBJECT + r"\b",
+    re.IGNORECASE,
+)
+
+
+def patient_voice(text: str) -> bool:
+    """Whether the question is a patient's about their own care."""
+    return bool(PATIENT_VOICE.search(text.replace("’", "'")))
+
+
+NO_INFORMATION = re.compile(r"\bI don't have (information|details|any information)\b", re.I)
+# "the ESIR program at Baylor": a named place (capitalised, after "at").
+NAMED_PLACE = re.compile(r"\bat ((?:[A-Z][A-Za-z&.-]+)(?: [A-Z][A-Za-z&.-]+)*)")
+NOT_A_NAME = {"the", "a", "an", "my", "our", "your", "this", "that", "least", "most", "all", "any"}
+
+
+def stem(word: str) -> str:
+    """A crude singular: enough to match "positions" with "position"."""
+    word = word.lower().strip("'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def focus(text: str) -> Set[str]:
+    """What the question asks for: counted things, rates, and the kinds above ("@…")."""
+    lowered = f" {text.lower().replace('’', chr(39))} "
+    asked: Set[str] = set()
+    count = re.search(r"\bhow (many|much)\b\s+(.*)", lowered)
+    if count:
+        rest = WORDS.findall(count.group(2))
+        if count.group(1) == "much" and (not rest or rest[0] in AUXILIARY):
+            asked.add(PRICE)
+        else:
+            counted = next((w for w in rest if w not in NOT_COUNTED), None)
+            if counted and counted not in AUXILIARY:
+                counted = stem(counted)
+                asked.add(DURATION if counted in TIME_UNITS else SAME_AS.get(counted, counted))
+    asked |= {f"{stem(m.group(1))} rate" for m in RATE.finditer(lowered)}
+    if SHARE.search(lowered):
+        asked.add(PERCENT)
+    if INSTITUTIONS.search(lowered):
+        asked.add(LIST)
+    if PREDICTION.search(lowered):
+        asked.add(FUTURE)
+    if OPINION_ASK.search(lowered):
+        asked.add(OPINION)
+    if EARNINGS_ASK.search(lowered):
+        asked.add(EARNINGS)
+    asked |= {f"@specialty:{SPECIALTIES[m.group(1)]}" for m in SPECIALTY.finditer(lowered)}
+    for match in NAMED_PLACE.finditer(text):
+        name = match.group(1).lower()
+        if name.split()[0] not in NOT_A_NAME:
+            asked.add(f"@name:{name}")
+    return asked
+
+
+def answer_terms(answer: str) -> Set[str]:
+    """The answer's words (singular) and the kinds of figure it gives."""
+    lowered = answer.lower()
+    words = [stem(w) for w in WORDS.findall(lowered)]
+    terms = set(words) | {f"{a} {b}" for a, b in pairwise(words)}
+    if "$" in lowered or "free" in words:
+        terms.add(PRICE)
+    if re.search(r"\b(years?|months?|weeks?)\b", lowered):
+        terms.add(DURATION)
+    if "%" in lowered:
+        terms.add(PERCENT)
+    return terms
+
+
+def uncovered(
+    asked: Iterable[str], terms: Set[str], answer: str = "", every_answer: str = ""
+) -> List[str]:
+    """The asks the answer does not cover (empty: the answer may stand).
+
+    A named place counts only when no answer at all mentions it (a program the knowledge
+    never names); `every_answer` is all the answers' text.
+    """
+    lowered, everywhere = answer.lower(), every_answer.lower()
+    missing = []
+    for ask in sorted(asked):
+        if ask.startswith("@name:"):
+            name = ask[len("@name:") :]
+            if name not in lowered and name not in everywhere:
+                missing.append(ask)
+        elif ask.startswith("@specialty:"):
+            if ask[len("@specialty:") :] not in lowered and ask not in terms:
+                missing.append(ask)
+        elif ask not in terms:
+            missing.append(ask)
+    return missing
+
+
+def domain_answers(domain_file: Path, intents: Iterable[str]) -> Dict[str, str]:
+    """Each intent's static answer text from the domain (utter_<intent>)."""
+    import yaml
+
+    responses = (yaml.safe_load(domain_file.read_text("utf-8")) or {}).get("responses") or {}
+
+    def text(name: str) -> str:
+        return " ".join(str(r.get("text") or "") for r in responses.get(name) or [])
+
+    answers = {}
+    for intent in intents:
+        if intent == "pathway_details":
+            found = " ".join(text(n) for n in responses if n.startswith("utter_pathway_"))
+        else:
+            found = text(f"utter_{intent}")
+        if found.strip():
+            answers[intent] = found
+    return answers
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class AskCoverageCheck(GraphComponent, IntentClassifier):
+    """Sends a prediction to the fallback when its answer lacks what the question asks."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return []  # must follow the classifier and the gate in config.yml
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # Where a patient's question about their own care goes; never from these.
+            "patient_intent": "medical_advice",
+            "patient_keep": ["medical_emergency", "medical_advice"],
+            # Read when training, relative to the working directory (the checkout).
+            "domain": "domain.yml",
+            # Answers written by actions (not in the domain): words and kinds they give.
+            "answer_words": {},
+            # Advice on applying mentions other fields as context ("is IR research as
+            # important as in rad onc?"): another specialty named is not what is asked.
+            "specialty_context_intents": [
+                "application_advice",
+                "usmle_scores",
+                "letters_of_recommendation",
+                "away_rotations",
+                "dual_applying",
+                "do_applicants",
+                "img_applicants",
+                "interest_groups",
+            ],
+            "exempt_intents": [
+                "medical_emergency",
+                "medical_advice",
+                "no_info",
+                "out_of_scope",
+                "salary_lifestyle",
+                "help",
+                "bot_challenge",
+                "greet",
+                "goodbye",
+                "thank",
+                NLU_FALLBACK,
+            ],
+        }
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        # The answers come from a file the graph does not see: retrain when it changes.
+        domain = Path(config.get("domain") or cls.get_default_config()["domain"])
+        content = domain.read_bytes() if domain.exists() else b""
+        return hashlib.sha256(content + Path(__file__).read_bytes()).hexdigest()
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        answers: Optional[Dict[str, str]] = None,
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.answers = dict(answers or {})
+        self.terms = {intent: answer_terms(text) for intent, text in self.answers.items()}
+        for intent, extra in (self.config.get("answer_words") or {}).items():
+            self.terms.setdefault(intent, set()).update(extra)
+            self.answers.setdefault(intent, "")
+            self.answers[intent] += " " + " ".join(extra)
+        self.every_answer = " ".join(self.answers.values())
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> AskCoverageCheck:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> AskCoverageCheck:
+        try:
+            with model_storage.read_from(resource) as directory:
+                saved = json.loads((directory / ANSWERS_FILE).read_text("utf-8"))
+        except (ValueError, FileNotFoundError):
+            return cls(config, model_storage, resource)  # untrained: checks nothing
+        return cls(config, model_storage, resource, saved)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        domain = Path(self.config["domain"])
+        answers = domain_answers(domain, training_data.intents) if domain.exists() else {}
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / ANSWERS_FILE).write_text(json.dumps(answers), "utf-8")
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def missing(self, text: str, intent: str) -> List[str]:
+        """What the question asks for that the intent's answer lacks."""
+        if intent in self.config["exempt_intents"] or intent not in self.terms:
+            return []
+        if NO_INFORMATION.search(self.answers.get(intent, "")):
+            return []
+        asked = focus(text)
+        if intent in self.config["specialty_context_intents"]:
+            asked = {a for a in asked if not a.startswith("@specialty:")}
+        return uncovered(asked, self.terms[intent], self.answers.get(intent, ""), self.every_answer)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            if not intent:
+                continue
+            if intent not in self.config["patient_keep"] and patient_voice(message.get(TEXT) or ""):
+                self._reroute(message, self.config["patient_intent"])
+                continue
+            missing = self.missing(message.get(TEXT) or "", intent)
+            if not missing:
+                continue
+            message.set("ask_uncovered", missing, add_to_output=True)
+            self._reroute(message, NLU_FALLBACK)
+        return messages
+
+    @staticmethod
+    def _reroute(message: Message, intent: str) -> None:
+        """The message's intent becomes `intent`; the old ranking stays (closest topics)."""
+        confidence = (message.get(INTENT) or {}).get("confidence", 0.0)
+        new = {"name": intent, "confidence": confidence}
+        message.set(INTENT, new, add_to_output=True)
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        message.set(INTENT_RANKING_KEY, [new, *ranking], add_to_output=True)

@@ -1,0 +1,188 @@
+"""The ask check: a prediction stands only if its answer gives what the question asks for."""
+
+from __future__ import annotations
+
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.ask import (
+    DURATION,
+    FUTURE,
+    LIST,
+    OPINION,
+    PERCENT,
+    PRICE,
+    AskCoverageCheck,
+    answer_terms,
+    focus,
+    uncovered,
+)
+
+ANSWERS = {
+    "abr_certification": "Candidates take the Qualifying (Core) Exam after 36 months of "
+    "training, then a Certifying Exam with a computer part and an oral part.",
+    "match_competitiveness": "Integrated IR positions (filled/offered): 2024: 50/51. Fill "
+    "rates have ranged from 94.9% to 100% since 2019.",
+    "letters_of_recommendation": "Aim for three to four letters of recommendation.",
+    "esir_selection": "ESIR selection happens inside each DR residency, e.g. UAMS.",
+}
+
+
+def check(**config) -> AskCoverageCheck:
+    return AskCoverageCheck(config, None, None, ANSWERS)  # type: ignore[arg-type]
+
+
+def predicted(text: str, intent: str, confidence: float = 0.95) -> Message:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": confidence})
+    message.set("intent_ranking", [{"name": intent, "confidence": confidence}])
+    return message
+
+
+def after(text: str, intent: str, **config) -> str:
+    (message,) = check(**config).process([predicted(text, intent)])
+    return message.get("intent")["name"]
+
+
+def test_the_focus_is_what_is_counted_priced_rated_or_listed() -> None:
+    assert focus("How many LoRs do I need?") == {"letter"}
+    assert focus("how many positions were offered") == {"position"}
+    assert focus("how much is SIR membership for a resident") == {PRICE}
+    assert focus("how many years is the integrated residency") == {DURATION}
+    assert focus("what is the pass rate of the oral boards") == {"pass rate"}
+    assert focus("what fraction of residents switch") == {PERCENT}
+    assert focus("which medical schools have the best IR interest groups") == {LIST}
+    assert focus("will it be as competitive next year?") == {FUTURE}
+    assert focus("do you think a TY looks bad") == {OPINION}
+    assert focus("how does the ESIR program at Baylor work") == {"@name:baylor"}
+
+
+def test_an_ordinary_question_asks_for_nothing_in_particular() -> None:
+    assert focus("what is ESIR") == set()
+    assert focus("What To Expect At The Annual Meeting") == set()
+    assert focus("what conferences should a student go to") == set()
+
+
+def test_an_answer_covers_its_words_and_its_kinds_of_figures() -> None:
+    terms = answer_terms(ANSWERS["match_competitiveness"])
+    assert {"position", "fill rate", PERCENT, "2024"} <= terms
+    assert DURATION in answer_terms(ANSWERS["abr_certification"])
+    assert PRICE in answer_terms("Resident membership is $50 per year.")
+    assert uncovered({"pass rate"}, answer_terms(ANSWERS["abr_certification"])) == ["pass rate"]
+    assert uncovered({"fill rate", "position"}, terms) == []
+
+
+def test_a_named_place_counts_only_when_no_answer_names_it() -> None:
+    terms = answer_terms(ANSWERS["abr_certification"])
+    every = " ".join(ANSWERS.values())
+    assert uncovered({"@name:uams"}, terms, ANSWERS["abr_certification"], every) == []
+    assert uncovered({"@name:baylor"}, terms, ANSWERS["abr_certification"], every) == [
+        "@name:baylor"
+    ]
+
+
+def test_an_answer_without_what_is_asked_goes_to_the_fallback() -> None:
+    assert after("what is the pass rate for the IR oral boards?", "abr_certification") == (
+        "nlu_fallback"
+    )
+    assert after("how many ESIR spots are there at Baylor", "esir_selection") == "nlu_fallback"
+    assert after("will IR be more competitive next year?", "match_competitiveness") == (
+        "nlu_fallback"
+    )
+
+
+def test_an_answer_with_what_is_asked_stands_even_when_confident() -> None:
+    assert after("How many LoRs do I need?", "letters_of_recommendation") == (
+        "letters_of_recommendation"
+    )
+    assert after("how many positions were filled in 2024", "match_competitiveness") == (
+        "match_competitiveness"
+    )
+    assert after("when is the core exam taken?", "abr_certification") == "abr_certification"
+
+
+def test_exempt_intents_and_intents_without_a_known_answer_are_never_checked() -> None:
+    assert after("how many hours do IRs work next year?", "salary_lifestyle") == (
+        "salary_lifestyle"
+    )
+    assert after("how many people go to the meeting?", "event_details") == "event_details"
+
+
+def test_answers_written_by_actions_are_described_in_the_config() -> None:
+    words = {"membership_fee": ["@price", "fee", "member"]}
+    assert after("how much is SIR membership?", "membership_fee", answer_words=words) == (
+        "membership_fee"
+    )
+    assert after("how many CME credits do members get", "membership_fee", answer_words=words) == (
+        "nlu_fallback"
+    )
+
+
+def test_the_fallback_keeps_the_ranking_for_the_closest_topics() -> None:
+    (message,) = check().process([predicted("what is the exam pass rate", "abr_certification")])
+    ranking = [r["name"] for r in message.get("intent_ranking")]
+    assert ranking == ["nlu_fallback", "abr_certification"]
+    assert message.get("ask_uncovered") == ["pass rate"]
+
+
+def test_answers_come_from_the_domain_responses(tmp_path) -> None:
+    from bot.nlu.ask import domain_answers
+
+    domain = tmp_path / "domain.yml"
+    domain.write_text(
+        "responses:\n"
+        "  utter_abr_certification:\n    - text: The Core Exam comes after 36 months.\n"
+        "  utter_pathway_esir:\n    - text: ESIR is a track inside DR.\n"
+        "  utter_pathway_integrated-residency:\n    - text: Six years in all.\n",
+        "utf-8",
+    )
+    answers = domain_answers(domain, ["abr_certification", "pathway_details", "event_details"])
+    assert answers["abr_certification"] == "The Core Exam comes after 36 months."
+    assert "ESIR is a track" in answers["pathway_details"]
+    assert "Six years" in answers["pathway_details"]
+    assert "event_details" not in answers
+
+
+def test_earnings_and_other_specialties_need_an_answer_about_them() -> None:
+    assert focus("what do IR residents earn as a PGY-2") == {"@earnings"}
+    assert after("what salary do IR residents get", "abr_certification") == "nlu_fallback"
+    assert focus("is dermatology more competitive than ortho") == {
+        "@specialty:dermatology",
+        "@specialty:orthopedic",
+    }
+    assert after("is derm more competitive than IR?", "match_competitiveness") == "nlu_fallback"
+
+
+def test_on_advice_intents_another_specialty_is_context_not_the_ask() -> None:
+    answers = {
+        "application_advice": "PDs ranked research 21st; it weighs more at academic centers."
+    }
+    advice = AskCoverageCheck({}, None, None, answers)  # type: ignore[arg-type]
+    (message,) = advice.process(
+        [predicted("is IR research as important as research in rad onc?", "application_advice")]
+    )
+    assert message.get("intent")["name"] == "application_advice"
+
+
+def test_an_answer_that_says_it_has_no_information_is_never_checked() -> None:
+    answers = {"parking": "I don't have information about parking at SIR meetings."}
+    staff = AskCoverageCheck({}, None, None, answers)  # type: ignore[arg-type]
+    (message,) = staff.process([predicted("how much does parking cost at the meeting", "parking")])
+    assert message.get("intent")["name"] == "parking"
+
+
+def test_a_patients_question_about_their_own_care_is_medical() -> None:
+    from bot.nlu.ask import patient_voice
+
+    assert patient_voice("can I shower with my drain in?")
+    assert patient_voice("how long will the pain last after the procedure?")
+    assert patient_voice("what side effects should I expect after my kidney biopsy")
+    assert not patient_voice("how many procedures does ESIR require?")
+    assert not patient_voice("does my PGY-1 have to be a surgery prelim")
+    assert not patient_voice("give me a few examples of the procedures IRs perform")
+    assert after("can I eat before my biopsy tomorrow?", "pathway_details") == "medical_advice"
+    assert after("can I eat before my biopsy tomorrow?", "nlu_fallback") == "medical_advice"
+
+
+def test_an_emergency_stays_an_emergency() -> None:
+    text = "the catheter site in my groin is bleeding a lot right now"
+    assert after(text, "medical_emergency") == "medical_emergency"
