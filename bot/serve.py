@@ -270,21 +270,34 @@ def _answers(url: str) -> bool:
         return False
 
 
-def main() -> int:
+def configured_servers(log_dir: Optional[Path] = None) -> Optional[Servers]:
+    """Set-up, then the servers on the settings' ports; None (after a clear error line, not
+    a traceback) when set-up fails."""
     from bot.endpoints import write_endpoints
 
     try:
-        retention = daily_purge()
         model = prepare()
-    except Exception as error:  # a clear line, not a traceback, for set-up failures
+    except Exception as error:
         print(f"error: set-up failed: {error}", file=sys.stderr)
-        return 1
-    servers = Servers(
+        return None
+    return Servers(
         model=model,
         rasa_port=settings.rasa_port(),
         action_port=settings.action_port(),
         endpoints=write_endpoints(),
+        log_dir=log_dir,
     )
+
+
+def main() -> int:
+    try:
+        retention = daily_purge()
+    except ValueError as error:
+        print(f"error: set-up failed: {error}", file=sys.stderr)
+        return 1
+    servers = configured_servers()
+    if servers is None:
+        return 1
     step(
         f"Starting the action server (port {servers.action_port}) and Rasa (port {servers.rasa_port})"
     )
@@ -340,20 +353,10 @@ def main() -> int:
 def chat() -> int:
     """A terminal conversation with the servers `make run` starts (RASA_PORT, ACTION_PORT)."""
     from bot.chat import converse
-    from bot.endpoints import write_endpoints
 
-    try:
-        model = prepare()
-    except Exception as error:
-        print(f"error: set-up failed: {error}", file=sys.stderr)
+    servers = configured_servers(log_dir=settings.var_dir() / "logs")
+    if servers is None:
         return 1
-    servers = Servers(
-        model=model,
-        rasa_port=settings.rasa_port(),
-        action_port=settings.action_port(),
-        endpoints=write_endpoints(),
-        log_dir=settings.var_dir() / "logs",
-    )
     step(
         f"Starting the servers (Rasa :{servers.rasa_port}, actions :{servers.action_port}; "
         f"logs in {servers.log_dir})"

@@ -19,12 +19,10 @@ confident predictions. Greetings and thanks are gated only when the message is a
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections import defaultdict
 from typing import Any, Dict, List, Optional, Set, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -33,6 +31,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOK
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.saved_state import JsonStateComponent
 from bot.rasa_ext import NLU_FALLBACK
 
 VOCABULARY_FILE = "agreement.json"
@@ -69,8 +68,10 @@ def _stop_words() -> Set[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class IntentAgreementGate(GraphComponent, IntentClassifier):
+class IntentAgreementGate(JsonStateComponent, IntentClassifier):
     """Sends a prediction to the fallback when the question's words don't fit its intent."""
+
+    STATE_FILE = VOCABULARY_FILE
 
     @classmethod
     def required_components(cls) -> List[type]:
@@ -126,30 +127,14 @@ class IntentAgreementGate(GraphComponent, IntentClassifier):
         self._stop = _stop_words()
 
     @classmethod
-    def create(
+    def from_state(
         cls,
         config: Dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        execution_context: ExecutionContext,
+        state: Any,
     ) -> IntentAgreementGate:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> IntentAgreementGate:
-        try:
-            with model_storage.read_from(resource) as directory:
-                saved = json.loads((directory / VOCABULARY_FILE).read_text("utf-8"))
-        except (ValueError, FileNotFoundError):
-            return cls(config, model_storage, resource)  # untrained: gates nothing
-        return cls(config, model_storage, resource, saved["vocabulary"], saved["generic"])
+        return cls(config, model_storage, resource, state["vocabulary"], state["generic"])
 
     # Training: which words each intent uses, and which the whole domain uses.
 
@@ -163,16 +148,9 @@ class IntentAgreementGate(GraphComponent, IntentClassifier):
                 counts[word] += 1
         limit = max(2, int(self.config["generic_share"] * len(vocabulary)))
         generic = sorted(w for w, n in counts.items() if n >= limit)
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / VOCABULARY_FILE).write_text(
-                json.dumps(
-                    {
-                        "vocabulary": {k: sorted(v) for k, v in vocabulary.items()},
-                        "generic": generic,
-                    }
-                ),
-                "utf-8",
-            )
+        self.save_state(
+            {"vocabulary": {k: sorted(v) for k, v in vocabulary.items()}, "generic": generic}
+        )
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

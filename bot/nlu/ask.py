@@ -37,13 +37,11 @@ answer" intents). The functions below are pure and tested directly.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Set, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -52,6 +50,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.saved_state import JsonStateComponent
 from bot.rasa_ext import NLU_FALLBACK
 
 ANSWERS_FILE = "answers.json"
@@ -260,8 +259,10 @@ def domain_answers(domain_file: Path, intents: Iterable[str]) -> Dict[str, str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class AskCoverageCheck(GraphComponent, IntentClassifier):
+class AskCoverageCheck(JsonStateComponent, IntentClassifier):
     """Sends a prediction to the fallback when its answer lacks what the question asks."""
+
+    STATE_FILE = ANSWERS_FILE
 
     @classmethod
     def required_components(cls) -> List[type]:
@@ -330,36 +331,19 @@ class AskCoverageCheck(GraphComponent, IntentClassifier):
         self.every_answer = " ".join(self.answers.values())
 
     @classmethod
-    def create(
+    def from_state(
         cls,
         config: Dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        execution_context: ExecutionContext,
+        state: Any,
     ) -> AskCoverageCheck:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> AskCoverageCheck:
-        try:
-            with model_storage.read_from(resource) as directory:
-                saved = json.loads((directory / ANSWERS_FILE).read_text("utf-8"))
-        except (ValueError, FileNotFoundError):
-            return cls(config, model_storage, resource)  # untrained: checks nothing
-        return cls(config, model_storage, resource, saved)
+        return cls(config, model_storage, resource, state)
 
     def train(self, training_data: TrainingData) -> Resource:
         domain = Path(self.config["domain"])
         answers = domain_answers(domain, training_data.intents) if domain.exists() else {}
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / ANSWERS_FILE).write_text(json.dumps(answers), "utf-8")
+        self.save_state(answers)
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
