@@ -54,8 +54,9 @@ class Setup:
         return f"{self.console}{path}"
 
     def ask(self, text: str, sender: str = "console-e2e") -> str:
+        """Asks through the website widget's channel, as a visitor would."""
         request = urllib.request.Request(
-            f"{self.base}/webhooks/rest/webhook", headers={"Content-Type": "application/json"},
+            f"{self.base}/webhooks/web/webhook", headers={"Content-Type": "application/json"},
             data=json.dumps({"sender": sender, "message": text}).encode())
         with urllib.request.urlopen(request, timeout=60) as response:
             return "\n".join(m.get("text", "") for m in json.loads(response.read()))
