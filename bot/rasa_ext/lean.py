@@ -96,7 +96,7 @@ STAND_INS = frozenset(
 # deployment does not use: other channels' SDKs (credentials.yml names only our REST, web
 # and Slack channels), other tracker stores' drivers, plotting for `rasa test`. Each is
 # served as a stand-in package whose every public name is a placeholder that refuses any
-# use, so Rasa's modules import as before (about 45 MB and a second of start-up less).
+# use, so Rasa's modules import as before (peak RSS 259 -> 233 MB, measured).
 UNUSED_LIBRARIES = frozenset(
     {
         "aiogram",  # rasa.core.channels.telegram
