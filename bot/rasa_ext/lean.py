@@ -181,17 +181,18 @@ def _top_level_names(source: str) -> Set[str]:
 
 
 class _StandIn(types.ModuleType):
-    """A TensorFlow-only Rasa module: its names exist, as placeholders that refuse any use."""
+    """A TensorFlow-only Rasa module: its names exist, as placeholders that refuse any use.
+    With `names` None, any public name does (an unused library, `_LibraryStandIn`)."""
 
-    def __init__(self, name: str, names: Set[str]) -> None:
-        super().__init__(name, f"Lean stand-in for {name} (bot.rasa_ext.lean).")
+    def __init__(self, name: str, names: Optional[Set[str]], doc: str = "") -> None:
+        super().__init__(name, doc or f"Lean stand-in for {name} (bot.rasa_ext.lean).")
         self.__lean_stand_in__ = True
         self.__all__: List[str] = []
         self._lean_names = names
         self._lean_placeholders: Dict[str, type] = {}
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name not in self._lean_names:
+        if name.startswith("_") or (self._lean_names is not None and name not in self._lean_names):
             raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
         placeholder = self._lean_placeholders.get(name)
         if placeholder is None:
@@ -210,26 +211,13 @@ def unused_library(fullname: str) -> Optional[str]:
     return None
 
 
-class _LibraryStandIn(types.ModuleType):
+class _LibraryStandIn(_StandIn):
     """An unused library (or one of its submodules): any public name is a placeholder."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(name, f"Lean stand-in for the unused library {name} (bot.rasa_ext.lean).")
-        self.__lean_stand_in__ = True
+        doc = f"Lean stand-in for the unused library {name} (bot.rasa_ext.lean)."
+        super().__init__(name, None, doc)
         self.__path__: List[str] = []  # a package: its submodules come here too
-        self.__all__: List[str] = []
-        self._lean_placeholders: Dict[str, type] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
-        placeholder = self._lean_placeholders.get(name)
-        if placeholder is None:
-            placeholder = _Placeholder(
-                name, (), {"_lean_module": self.__name__, "__module__": self.__name__}
-            )
-            self._lean_placeholders[name] = placeholder
-        return placeholder
 
 
 class _LibraryStandInLoader(importlib.abc.Loader):
