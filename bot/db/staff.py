@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -67,6 +67,12 @@ class FlaggedRecord:
     at: datetime
 
 
+def _find(session: Any, email: str) -> Optional[StaffAccount]:
+    return session.execute(
+        select(StaffAccount).where(StaffAccount.email == email)
+    ).scalar_one_or_none()
+
+
 def _account(row: StaffAccount) -> AccountRecord:
     return AccountRecord(row.id, row.email, row.role, row.created_at)
 
@@ -85,9 +91,7 @@ class AccountRepository:
     def credentials(self, email: str) -> Optional[Tuple[AccountRecord, str]]:
         """(the account, its password hash), for signing in."""
         with session_scope(self.url) as session:
-            row = session.execute(
-                select(StaffAccount).where(StaffAccount.email == email)
-            ).scalar_one_or_none()
+            row = _find(session, email)
             return (_account(row), row.password_hash) if row else None
 
     def add(self, email: str, role: str, password_hash: str) -> AccountRecord:
@@ -106,9 +110,7 @@ class AccountRepository:
 
     def set_password_hash(self, email: str, password_hash: str) -> None:
         with session_scope(self.url) as session:
-            row = session.execute(
-                select(StaffAccount).where(StaffAccount.email == email)
-            ).scalar_one_or_none()
+            row = _find(session, email)
             if row is None:
                 raise BadInput(f"No account for {email}.")
             row.password_hash = password_hash
@@ -116,9 +118,7 @@ class AccountRepository:
     def remove(self, email: str) -> AccountRecord:
         """Remove an account and sign it out everywhere; the last publisher stays."""
         with session_scope(self.url) as session:
-            row = session.execute(
-                select(StaffAccount).where(StaffAccount.email == email)
-            ).scalar_one_or_none()
+            row = _find(session, email)
             if row is None:
                 raise BadInput(f"No account for {email}. See `bot staff list`.")
             if row.role == PUBLISHER:
