@@ -31,7 +31,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -46,6 +45,7 @@ import yaml
 
 from bot import settings
 from bot.rasa_ext.quiet import silenced_warnings
+from bot.serve import free_port
 
 OURS_CONFIG = "config.yml"
 STOCK_CONFIG = "bench/config-stock.yml"
@@ -218,13 +218,6 @@ def stdout_to_stderr() -> Iterator[None]:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
-
-
-def free_port() -> int:
-    """A TCP port on the loopback interface that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _status_kb(pid: int, field_name: str) -> int:

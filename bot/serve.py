@@ -221,6 +221,65 @@ MAX_BACKOFF = 30.0
 HEALTHY_AFTER = 60.0  # a server that ran this long before crashing starts again at once
 
 
+def free_port() -> int:
+    """A free loopback TCP port."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """Servers on their own database, tracker store and ports (see `sandbox`)."""
+
+    servers: Servers
+    database_url: str
+    tracker_url: str
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.servers.rasa_port}"
+
+
+def sandbox(model: Path, work: Path, env: Optional[Dict[str, str]] = None) -> Sandbox:
+    """Both servers on `model`, not started, with a fresh migrated and seeded SQLite
+    database and tracker store in `work`, free ports, and no Redis, Slack or API token
+    unless `env` says otherwise: for evaluations and tests that must touch nothing else."""
+    from bot.db.migrate import upgrade
+    from bot.db.seed import seed
+    from bot.endpoints import write_endpoints
+
+    database_url = f"sqlite:///{work / 'bot.db'}"
+    tracker_url = f"sqlite:///{work / 'tracker.db'}"
+    upgrade(database_url)
+    seed(database_url)
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = write_endpoints(
+        work / "endpoints.yml",
+        action_url=f"http://127.0.0.1:{action_port}/webhook",
+        tracker_url=tracker_url,
+    )
+    isolated = {
+        "DATABASE_URL": database_url,
+        "RASA_API_TOKEN": "",
+        "REDIS_URL": "",
+        "SLACK_BOT_TOKEN": "",
+        "SLACK_SIGNING_SECRET": "",
+    }
+    servers = Servers(
+        model=model,
+        rasa_port=rasa_port,
+        action_port=action_port,
+        endpoints=endpoints,
+        log_dir=work / "logs",
+        var_dir=work,
+        env={**isolated, **(env or {})},
+    )
+    return Sandbox(servers, database_url, tracker_url)
+
+
 class Backoff:
     """Pauses before restarting one server: 1 s, doubling to 30 s; reset once it ran a while."""
 

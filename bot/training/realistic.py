@@ -195,43 +195,16 @@ def evaluate(
 def evaluate_model(model: Path, files: Sequence[Path] = SET_FILES) -> List[Report]:
     """Start both servers on `model` with a fresh database, ask every set's questions (one
     report per file), stop them."""
-    import socket
     import tempfile
 
-    from bot.db.migrate import upgrade
-    from bot.db.seed import seed
-    from bot.endpoints import write_endpoints
-    from bot.serve import Servers
-
-    def free_port() -> int:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            return int(sock.getsockname()[1])
+    from bot.serve import sandbox
 
     with tempfile.TemporaryDirectory(prefix="realistic-") as tmp:
-        work = Path(tmp)
-        database_url = f"sqlite:///{work / 'bot.db'}"
-        upgrade(database_url)
-        seed(database_url)
-        action_port, rasa_port = free_port(), free_port()
-        endpoints = write_endpoints(
-            work / "endpoints.yml",
-            action_url=f"http://127.0.0.1:{action_port}/webhook",
-            tracker_url=f"sqlite:///{work / 'tracker.db'}",
-        )
-        servers = Servers(
-            model=model,
-            rasa_port=rasa_port,
-            action_port=action_port,
-            endpoints=endpoints,
-            log_dir=work / "logs",
-            var_dir=work,
-            env={"DATABASE_URL": database_url, "RASA_API_TOKEN": "", "REDIS_URL": ""},
-        )
+        box = sandbox(model, Path(tmp))
+        servers, base = box.servers, box.base
         servers.start()
         try:
             servers.wait_ready(timeout=240)
-            base = f"http://127.0.0.1:{rasa_port}"
             return [
                 evaluate(
                     load(settings.PROJECT_ROOT / file),

@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pytest
 
-from bot.serve import Servers
+from bot.serve import sandbox
 from bot.training.noise import wait_for_other_trainings
 from bot.training.project import Project
 from bot.training.registry import ModelRegistry
@@ -64,30 +64,17 @@ class Setup:
 
 @pytest.fixture(scope="module")
 def setup(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
-    from bot.db.migrate import upgrade
-    from bot.db.seed import seed
-    from bot.endpoints import write_endpoints
-
     work = tmp_path_factory.mktemp("console-release")
     project = Project.default().copy_to(work / "assistant")
     with project.heldout.open("a") as heldout:
         heldout.write("\n- intent: meeting_parking\n  examples: |\n"
                       + "".join(f"    - {q}\n" for q in HELDOUT))
-    database_url = f"sqlite:///{work / 'bot.db'}"
-    upgrade(database_url)
-    seed(database_url)
+    box = sandbox(trained_model, work, {"RASA_API_TOKEN": TOKEN})
+    servers, database_url, tracker = box.servers, box.database_url, box.tracker_url
     registry = ModelRegistry(database_url)
     release_baseline(project, registry, trained_model)  # as `bot serve` does on a first start
     add_accounts(database_url, (*PUBLISHER, "publisher"))
-    action_port, rasa_port, console_port = free_port(), free_port(), free_port()
-    tracker = f"sqlite:///{work / 'tracker.db'}"
-    endpoints = write_endpoints(work / "endpoints.yml",
-                                action_url=f"http://127.0.0.1:{action_port}/webhook",
-                                tracker_url=tracker)
-    servers = Servers(model=trained_model, rasa_port=rasa_port, action_port=action_port,
-                      endpoints=endpoints, log_dir=work / "logs",
-                      env={"DATABASE_URL": database_url, "RASA_API_TOKEN": TOKEN,
-                           "SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": ""})
+    console_port = free_port()
     servers.start()
     console = None
     try:
@@ -95,9 +82,9 @@ def setup(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         console = start_console(
             {"DATABASE_URL": database_url, "CONSOLE_PORT": str(console_port),
              "TRACKER_STORE_URL": tracker, "CONSOLE_PROJECT": str(project.root),
-             "RASA_SERVERS": f"http://127.0.0.1:{rasa_port}", "RASA_API_TOKEN": TOKEN},
+             "RASA_SERVERS": box.base, "RASA_API_TOKEN": TOKEN},
             work / "console.log")
-        yield Setup(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{console_port}",
+        yield Setup(box.base, f"http://127.0.0.1:{console_port}",
                     project, registry, tracker)
     finally:
         if console:

@@ -23,7 +23,7 @@ from typing import Dict, Iterator, List, Optional
 import pytest
 import yaml
 
-from bot.serve import Servers
+from bot.serve import Servers, sandbox
 from bot.settings import PROJECT_ROOT
 from bot.training.candidates import Candidate, register, train_candidate
 from bot.training.noise import wait_for_other_trainings
@@ -32,7 +32,6 @@ from bot.training.registry import ModelRegistry
 from bot.training.servers import RasaServer, ServerUnreachable
 from bot.training.yamlfile import YamlFile, write_all
 from tests.bot.training.conftest import VISA_ANSWER, VISA_EXAMPLES, snapshot
-from tests.conftest import free_port
 
 BOT = str(Path(sys.executable).with_name("bot"))
 TOKEN = "e2e-release-token"
@@ -96,34 +95,17 @@ class Staff:
 
 @pytest.fixture(scope="module")
 def staff(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Staff]:
-    from bot.db.migrate import upgrade
-    from bot.db.seed import seed
-    from bot.endpoints import write_endpoints
-
     work = tmp_path_factory.mktemp("release")
     project = Project.default().copy_to(work / "assistant")
     with project.heldout.open("a") as heldout:
         heldout.write("\n- intent: visa_support\n  examples: |\n"
                       + "".join(f"    - {q}\n" for q in VISA_HELDOUT))
-    database_url = f"sqlite:///{work / 'bot.db'}"
-    upgrade(database_url)
-    seed(database_url)
-    action_port, rasa_port = free_port(), free_port()
-    endpoints = write_endpoints(
-        work / "endpoints.yml", action_url=f"http://127.0.0.1:{action_port}/webhook",
-        tracker_url=f"sqlite:///{work / 'tracker.db'}",
-    )
-    servers = Servers(
-        model=trained_model, rasa_port=rasa_port, action_port=action_port, endpoints=endpoints,
-        log_dir=work / "logs",
-        env={"DATABASE_URL": database_url, "RASA_API_TOKEN": TOKEN, "SLACK_BOT_TOKEN": "",
-             "SLACK_SIGNING_SECRET": ""},
-    )
+    box = sandbox(trained_model, work, {"RASA_API_TOKEN": TOKEN})
+    servers, database_url = box.servers, box.database_url
     servers.start()
     try:
         servers.wait_ready(timeout=240)
-        yield Staff(project, ModelRegistry(database_url), database_url, servers,
-                    f"http://127.0.0.1:{rasa_port}", work)
+        yield Staff(project, ModelRegistry(database_url), database_url, servers, box.base, work)
     finally:
         servers.stop()
 

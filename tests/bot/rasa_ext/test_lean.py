@@ -17,8 +17,7 @@ from typing import Iterator
 import pytest
 
 from bot import settings
-from bot.serve import Servers
-from tests.conftest import free_port
+from bot.serve import Servers, sandbox
 
 TENSORFLOW_OBJECTS = ("libtensorflow", "_pywrap_tensorflow", "/tensorflow/", "/jaxlib/", "/h5py/")
 # Compiled parts of the unused libraries (lean.UNUSED_LIBRARIES) and what they pull in.
@@ -181,25 +180,7 @@ def test_a_model_that_needs_tensorflow_fails_loudly_when_loaded(
 def lean_servers(trained_model: Path, tmp_path_factory: pytest.TempPathFactory
                  ) -> Iterator[Servers]:
     """Both servers as `bot serve` starts them (Servers.start: the launcher, lean)."""
-    from bot.db.migrate import upgrade
-    from bot.db.seed import seed
-    from bot.endpoints import write_endpoints
-
-    work = tmp_path_factory.mktemp("lean")
-    database_url = f"sqlite:///{work / 'bot.db'}"
-    upgrade(database_url)
-    seed(database_url)
-    action_port, rasa_port = free_port(), free_port()
-    endpoints = write_endpoints(
-        work / "endpoints.yml", action_url=f"http://127.0.0.1:{action_port}/webhook",
-        tracker_url=f"sqlite:///{work / 'tracker.db'}",
-    )
-    servers = Servers(
-        model=trained_model, rasa_port=rasa_port, action_port=action_port,
-        endpoints=endpoints, log_dir=work / "logs", var_dir=work,
-        env={"DATABASE_URL": database_url, "RASA_API_TOKEN": "", "BOT_LEAN": "1",
-             "SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": ""},
-    )
+    servers = sandbox(trained_model, tmp_path_factory.mktemp("lean"), {"BOT_LEAN": "1"}).servers
     servers.start()
     try:
         servers.wait_ready(timeout=240)
