@@ -21,3 +21,11 @@ class ServerUnreachable(StaffError):
 
 class ReleaseRefused(StaffError):
     """The release gate refused a model (it answers worse than the released one)."""
+
+
+def first_line(error: BaseException) -> str:
+    """An error's first line (a database driver's own message when wrapped), for one-line
+    reports in server output."""
+    orig = getattr(error, "orig", None) or error
+    text = str(orig).strip()
+    return text.splitlines()[0] if text else type(orig).__name__

@@ -13,6 +13,7 @@ import time
 from typing import Callable, Optional
 
 from bot import settings
+from bot.errors import first_line
 
 DAY = 86400.0
 
@@ -69,16 +70,12 @@ class DailyPurge:
         try:
             deleted = purge(self.url, self.days * DAY)
         except Exception as error:  # the database is down: try again tomorrow
-            self.report(f"==> Retention: could not purge old conversations: {_first_line(error)}")
+            self.report(f"==> Retention: could not purge old conversations: {first_line(error)}")
             return
         if deleted:
             self.report(
                 f"==> Retention: deleted {deleted} conversation event(s) older than {self.days} days"
             )
-
-
-def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def daily_purge() -> DailyPurge:

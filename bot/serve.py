@@ -24,18 +24,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import settings
 from bot.credentials import credentials_file
+from bot.errors import first_line
 from bot.rasa_ext.process import rasa_command, rasa_env, stock_rasa_command
 from bot.retention import DailyPurge, daily_purge
 
 
 def step(message: str) -> None:
     print(f"==> {message}", flush=True)
-
-
-def _first_line(error: BaseException) -> str:
-    orig = getattr(error, "orig", None) or error
-    text = str(orig).strip()
-    return text.splitlines()[0] if text else type(orig).__name__
 
 
 def prepare() -> Path:
@@ -51,7 +46,7 @@ def prepare() -> Path:
         added = seed()
     except SQLAlchemyError as error:
         step(
-            f"The database is unreachable ({_first_line(error)}). Starting anyway: fee and "
+            f"The database is unreachable ({first_line(error)}). Starting anyway: fee and "
             "event questions get an apology until it is back (restart once it is, to migrate)."
         )
     else:
