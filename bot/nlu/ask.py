@@ -16,6 +16,8 @@ sends the prediction to the fallback when the chosen intent's answer does not ho
   prediction ("next year", "in 10 years", "in the future") or an opinion ("do you think",
   "does it look bad", "is it true"): no answer gives these unless configured;
 - earnings ("salary", "earn", "compensation"): no answer gives them;
+- odds ("how competitive is it to get an ESIR spot?", "what are my chances of matching"):
+  only an answer with match figures (filled positions, fill or match rates) gives them;
 - another specialty ("is dermatology more competitive than ortho?"): the answer must be
   about that specialty;
 - a named institution ("the ESIR program at Baylor"): some answer must name it.
@@ -23,7 +25,9 @@ sends the prediction to the fallback when the chosen intent's answer does not ho
 A question in a patient's voice about their own care ("can I shower with my drain in?",
 "how long will the pain last after the procedure?") asks for medical advice, whatever
 career topic its words resemble: it goes to `medical_advice` (the kind refusal that points
-to a physician), unless it was recognised as an emergency.
+to a physician), unless it was recognised as an emergency. The other way round, a career
+question taken for a medical one ("what advice can you give a medical student interested
+in both?") goes to the fallback, not to the refusal, unless it speaks of someone's health.
 
 The answers are read from the domain's responses (`utter_<intent>`; every `utter_pathway_…`
 for pathway_details) when the model is trained; answers written by actions are described
@@ -55,7 +59,7 @@ from bot.rasa_ext import NLU_FALLBACK
 
 ANSWERS_FILE = "answers.json"
 
-PRICE, DURATION, PERCENT, LIST, FUTURE, OPINION, EARNINGS = (
+PRICE, DURATION, PERCENT, LIST, FUTURE, OPINION, EARNINGS, ODDS = (
     "@price",
     "@duration",
     "@percent",
@@ -63,6 +67,7 @@ PRICE, DURATION, PERCENT, LIST, FUTURE, OPINION, EARNINGS = (
     "@future",
     "@opinion",
     "@earnings",
+    "@odds",
 )
 
 WORDS = re.compile(r"[a-z0-9$%][a-z0-9$%/-]*")
@@ -101,6 +106,13 @@ OPINION_ASK = re.compile(
     r"\bdo you think\b|\bin your opinion\b|\bwhat have you (all )?heard\b|\blook bad\b"
     r"|\bred flag\b|\bis it true\b"
 )
+# How competitive something is, or someone's odds: only an answer with match figures
+# gives that ("how competitive is ESIR?" is not answered by how ESIR selects).
+ODDS_ASK = re.compile(
+    r"\bhow (competitive|hard|difficult|tough|easy)\b(?!.{0,25}\b(work|job|life|day)\b)"
+    r"|\bwhat (are|were|would be) (my|the|our) (chances|odds)\b|\b(chances|odds) of (matching|getting)\b"
+)
+ODDS_ANSWER = re.compile(r"\bfill(ed|s)?\b|\bfill rates?\b|\bmatch rates?\b", re.I)
 EARNINGS_ASK = re.compile(
     r"\b(salary|salaries|earn|earns|earning|earnings|compensation|income|make (more|less|money))\b"
 )
@@ -150,7 +162,39 @@ def patient_voice(text: str) -> bool:
     return bool(PATIENT_VOICE.search(text.replace("’", "'")))
 
 
-NO_INFORMATION = re.compile(r"\bI don't have (information|details|any information)\b", re.I)
+# A career question that mentions medicine ("what advice can you give a medical student",
+# "does my prelim year matter: surgery or medicine?") is not a request for medical advice.
+CAREER_WORDS = re.compile(
+    r"\b(med(ical)? (student|school)s?|med school|residen(t|ts|cy|cies)|match(ed|ing)?|appl(y|ying"
+    r"|icant|icants|ication)|program directors?|careers?|specialt(y|ies)|fellowships?|rotations?"
+    r"|sub-?is?|m[1-4]|ms[1-4]|pgy-?\d|interns?|internship|prelim|usmle|step [1-3i]|eras|nrmp"
+    r"|esir|ir/dr|job market|jobs?|attendings?|board certifi\w+)\b",
+    re.IGNORECASE,
+)
+PERSONAL_HEALTH = re.compile(
+    r"\b(i have|i've (got|had)|i had|i'm having|i am having|i feel|my|me)\b.{0,40}\b(pain|aches?"
+    r"|symptoms?|fever|fibroids?|tumou?rs?|cancer|bleed\w*|blood|lump|condition|diagnos\w*"
+    r"|medications?|meds|prescription|scan|x-?ray|ct|mri|biopsy|injur\w*|sick|ill|swollen"
+    r"|infection|treatment)\b"
+    r"|\bmy (mom|mum|dad|mother|father|wife|husband|son|daughter|child|kid|friend|partner"
+    r"|grandma|grandpa|grandmother|grandfather|sister|brother|aunt|uncle|baby)\b",
+    re.IGNORECASE,
+)
+
+
+def career_voice(text: str) -> bool:
+    """Whether a question taken for a medical one is really about a career."""
+    text = text.replace("’", "'")
+    return bool(CAREER_WORDS.search(text)) and not (
+        patient_voice(text) or PERSONAL_HEALTH.search(text)
+    )
+
+
+# An answer that opens by saying it has no information ("I don't have reliable IR-specific
+# match figures for international graduates ...") is already the honest reply.
+NO_INFORMATION = re.compile(
+    r"^[^.]{0,40}\bI don't have (information|details|any information|reliable)\b", re.I
+)
 # "the ESIR program at Baylor": a named place (capitalised, after "at").
 NAMED_PLACE = re.compile(r"\bat ((?:[A-Z][A-Za-z&.-]+)(?: [A-Z][A-Za-z&.-]+)*)")
 NOT_A_NAME = {"the", "a", "an", "my", "our", "your", "this", "that", "least", "most", "all", "any"}
@@ -193,6 +237,8 @@ def focus(text: str) -> Set[str]:
         asked.add(OPINION)
     if EARNINGS_ASK.search(lowered):
         asked.add(EARNINGS)
+    if ODDS_ASK.search(lowered):
+        asked.add(ODDS)
     asked |= {f"@specialty:{SPECIALTIES[m.group(1)]}" for m in SPECIALTY.finditer(lowered)}
     for match in NAMED_PLACE.finditer(text):
         name = match.group(1).lower()
@@ -212,6 +258,8 @@ def answer_terms(answer: str) -> Set[str]:
         terms.add(DURATION)
     if "%" in lowered:
         terms.add(PERCENT)
+    if ODDS_ANSWER.search(lowered):
+        terms.add(ODDS)
     return terms
 
 
@@ -274,6 +322,8 @@ class AskCoverageCheck(JsonStateComponent, IntentClassifier):
             # Where a patient's question about their own care goes; never from these.
             "patient_intent": "medical_advice",
             "patient_keep": ["medical_emergency", "medical_advice"],
+            # A career question taken for these goes to the fallback instead of a refusal.
+            "career_rescue": ["medical_advice"],
             # Read when training, relative to the working directory (the checkout).
             "domain": "domain.yml",
             # Answers written by actions (not in the domain): words and kinds they give.
@@ -365,10 +415,15 @@ class AskCoverageCheck(JsonStateComponent, IntentClassifier):
             intent = (message.get(INTENT) or {}).get("name")
             if not intent:
                 continue
-            if intent not in self.config["patient_keep"] and patient_voice(message.get(TEXT) or ""):
+            text = message.get(TEXT) or ""
+            if intent not in self.config["patient_keep"] and patient_voice(text):
                 self._reroute(message, self.config["patient_intent"])
                 continue
-            missing = self.missing(message.get(TEXT) or "", intent)
+            if intent in self.config["career_rescue"] and career_voice(text):
+                message.set("career_not_medical", True, add_to_output=True)
+                self._reroute(message, NLU_FALLBACK)
+                continue
+            missing = self.missing(text, intent)
             if not missing:
                 continue
             message.set("ask_uncovered", missing, add_to_output=True)

@@ -127,5 +127,6 @@ def main(
     path = Path(model) if model else train(root=root, models_dir=models_dir)
     print(format_report(evaluate(path, heldout)))
     for report in realistic.evaluate_model(path):
-        print("\n" + report.format(), flush=True)
+        shown = report.source not in realistic.HIDDEN_FAILURES
+        print("\n" + report.format(failures=shown), flush=True)
     return 0

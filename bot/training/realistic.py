@@ -1,8 +1,9 @@
 """The realistic evaluation: questions as real people asked them, judged on the whole answer.
 
 `tests/nlu/realistic.yml` holds questions gathered from public pages (never trained on),
-and `tests/nlu/realistic_fresh.yml` a second such set, gathered later and kept out of error
-analysis (the first set was used for it, so its figures are optimistic). Each question is
+and `tests/nlu/realistic_fresh.yml` and `tests/nlu/realistic_unseen.yml` two more such sets,
+each gathered later and kept out of error analysis (the first set was used for it, so its
+figures are optimistic; `make evaluate` prints only the figures of the other two). Each question is
 labelled by what the knowledge allows: `answerable` (with the facts a right answer
 must contain), `unanswerable` (in the domain, but the knowledge has no answer),
 `medical` (a patient's own health) and `out_of_domain`. Each question is sent, as the
@@ -32,7 +33,10 @@ from bot import settings
 
 REALISTIC_FILE = Path("tests") / "nlu" / "realistic.yml"
 FRESH_FILE = Path("tests") / "nlu" / "realistic_fresh.yml"
-SET_FILES = (REALISTIC_FILE, FRESH_FILE)
+UNSEEN_FILE = Path("tests") / "nlu" / "realistic_unseen.yml"
+SET_FILES = (REALISTIC_FILE, FRESH_FILE, UNSEEN_FILE)
+# Kept out of error analysis: their failures are not printed by `make evaluate`.
+HIDDEN_FAILURES = (FRESH_FILE, UNSEEN_FILE)
 KINDS = ("answerable", "unanswerable", "medical", "out_of_domain")
 
 # How the assistant's replies say each thing (domain.yml and actions/ keep these words).
@@ -151,7 +155,9 @@ class Report:
             f"Unanswerable, honest I don't know: {self.share(RIGHT, 'unanswerable'):.1%}",
             f"Off-target (all questions):  {self.off_target:.1%}",
         ]
-        if failures:
+        if not failures:
+            lines += ["", "(Failures not shown: this set is kept out of error analysis.)"]
+        else:
             unsure = [r for r in self.of("answerable") if r.verdict == IDK_VERDICT]
             if unsure:
                 lines += ["", "Answerable, but the assistant said it doesn't know:"]

@@ -186,3 +186,53 @@ def test_a_patients_question_about_their_own_care_is_medical() -> None:
 def test_an_emergency_stays_an_emergency() -> None:
     text = "the catheter site in my groin is bleeding a lot right now"
     assert after(text, "medical_emergency") == "medical_emergency"
+
+
+def test_how_competitive_needs_an_answer_with_match_figures() -> None:
+    from bot.nlu.ask import ODDS
+
+    assert ODDS in focus("how competitive is it to get an ESIR spot?")
+    assert ODDS in focus("what are my chances of matching integrated IR")
+    assert ODDS not in focus("how can I improve my chances in the IR match")
+    assert ODDS not in focus("how hard is the work as an IR attending day to day")
+    assert ODDS in answer_terms(ANSWERS["match_competitiveness"])
+    assert after("how competitive is it to get an ESIR spot?", "esir_selection") == "nlu_fallback"
+    assert after("how competitive is integrated IR?", "match_competitiveness") == (
+        "match_competitiveness"
+    )
+
+
+def test_an_answer_that_opens_without_figures_is_the_honest_reply_already() -> None:
+    answers = {
+        "img_applicants": "I don't have reliable IR-specific match figures for international "
+        "graduates. NRMP's Charting Outcomes has a chapter.",
+        "job_market": "Most IR jobs are in private practice. Salaries: I don't have reliable "
+        "information.",
+    }
+    staff = AskCoverageCheck({}, None, None, answers)  # type: ignore[arg-type]
+    (img,) = staff.process([predicted("how competitive is IR for IMGs", "img_applicants")])
+    assert img.get("intent")["name"] == "img_applicants"
+    (jobs,) = staff.process([predicted("what percent of IR jobs are academic", "job_market")])
+    assert jobs.get("intent")["name"] == "nlu_fallback"
+
+
+def test_a_career_question_that_mentions_medicine_is_not_refused() -> None:
+    from bot.nlu.ask import career_voice
+
+    career = [
+        "what advice can you give a medical student interested in both IR and DR?",
+        "for IR does my prelim year matter, surgery or medicine?",
+        "what did the radiation oncology job market teach us about specialties?",
+    ]
+    medical = [
+        "my mom has fibroids, should she get the embolization?",
+        "I'm a med student and I have chest pain after my biopsy",
+        "can I go back to my residency job the day after my angioplasty?",
+        "should I get a fibroid embolization or a hysterectomy",
+    ]
+    assert all(career_voice(text) for text in career)
+    assert not any(career_voice(text) for text in medical)
+    (message,) = check().process([predicted(career[0], "medical_advice")])
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert message.get("career_not_medical") is True
+    assert after(medical[0], "medical_advice") == "medical_advice"
