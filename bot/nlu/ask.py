@@ -18,6 +18,8 @@ sends the prediction to the fallback when the chosen intent's answer does not ho
 - earnings ("salary", "earn", "compensation"): no answer gives them;
 - odds ("how competitive is it to get an ESIR spot?", "what are my chances of matching"):
   only an answer with match figures (filled positions, fill or match rates) gives them;
+- money for trainees (stipends, scholarships, travel grants), study advice ("best way to
+  prepare for the certifying exam") and rank lists: only an answer that speaks of them;
 - another specialty ("is dermatology more competitive than ortho?"): the answer must be
   about that specialty;
 - a named institution ("the ESIR program at Baylor"): some answer must name it.
@@ -59,7 +61,7 @@ from bot.rasa_ext import NLU_FALLBACK
 
 ANSWERS_FILE = "answers.json"
 
-PRICE, DURATION, PERCENT, LIST, FUTURE, OPINION, EARNINGS, ODDS = (
+PRICE, DURATION, PERCENT, LIST, FUTURE, OPINION, EARNINGS, ODDS, FUNDING, STUDY, RANKING = (
     "@price",
     "@duration",
     "@percent",
@@ -68,6 +70,9 @@ PRICE, DURATION, PERCENT, LIST, FUTURE, OPINION, EARNINGS, ODDS = (
     "@opinion",
     "@earnings",
     "@odds",
+    "@funding",
+    "@study",
+    "@ranking",
 )
 
 WORDS = re.compile(r"[a-z0-9$%][a-z0-9$%/-]*")
@@ -113,6 +118,23 @@ ODDS_ASK = re.compile(
     r"|\bwhat (are|were|would be) (my|the|our) (chances|odds)\b|\b(chances|odds) of (matching|getting)\b"
 )
 ODDS_ANSWER = re.compile(r"\bfill(ed|s)?\b|\bfill rates?\b|\bmatch rates?\b", re.I)
+# Money for trainees (stipends, scholarships, travel grants): only an answer about funding.
+FUNDING_ASK = re.compile(
+    r"\b(stipends?|scholarships?|grants?|travel awards?|funding|funded|reimburse\w*"
+    r"|financial (aid|support))\b"
+)
+FUNDING_ANSWER = re.compile(r"\b(stipends?|scholarships?|grants?|funds?|funding|awards?)\b", re.I)
+# How to study or prepare for an exam: no answer gives study advice unless it says so.
+STUDY_ASK = re.compile(
+    r"\b(study|studying|prepare|preparing|prep)\s+for\s+(?:\S+\s+){0,4}?(exams?|boards?|step"
+    r"|core|tests?|usmle|comlex|certifying|qualifying)\b"
+    r"|\b(how|best way|effective way|ways?) (to|do i|should i|can i|do you)\s+study\b"
+    r"|\b(study|prep) (resources|materials|plan|schedule)\b|\b(qbanks?|question banks?)\b"
+)
+STUDY_ANSWER = re.compile(r"\b(study|studying|prepare for|preparation for|question banks?)\b", re.I)
+# How to rank programs (a rank list): an answer must speak of rank lists.
+RANKING_ASK = re.compile(r"\bhow (to|do i|should i|do you) rank\b|\brank(ing)? (list|order)s?\b")
+RANKING_ANSWER = re.compile(r"\brank (list|order)s?\b", re.I)
 EARNINGS_ASK = re.compile(
     r"\b(salary|salaries|earn|earns|earning|earnings|compensation|income|make (more|less|money))\b"
 )
@@ -152,7 +174,8 @@ PATIENT_VOICE = re.compile(
     r"|my doctor|my)\b.{0,60}\b" + _CARE_OBJECT + r"\b"
     r"|\b(the|this) " + _CARE_OBJECT + r"\b.{0,40}\b" + _CARE + r"\b"
     r"|\b" + _CARE + r"\b.{0,40}\b(the|this|my) " + _CARE_OBJECT + r"\b"
-    r"|\b(before|after|during|following) (the|this|my) " + _CARE_OBJECT + r"\b",
+    r"|\b(before|after|during|following) (the|this|my) " + _CARE_OBJECT + r"\b"
+    r"|\bhow long (does|do|will|would|is|are) (the|this|my) " + _CARE_OBJECT + r"s?\b",
     re.IGNORECASE,
 )
 
@@ -237,8 +260,11 @@ def focus(text: str) -> Set[str]:
         asked.add(OPINION)
     if EARNINGS_ASK.search(lowered):
         asked.add(EARNINGS)
-    if ODDS_ASK.search(lowered):
-        asked.add(ODDS)
+    for ask, pattern in ((ODDS, ODDS_ASK), (FUNDING, FUNDING_ASK), (STUDY, STUDY_ASK)):
+        if pattern.search(lowered):
+            asked.add(ask)
+    if RANKING_ASK.search(lowered):
+        asked.add(RANKING)
     asked |= {f"@specialty:{SPECIALTIES[m.group(1)]}" for m in SPECIALTY.finditer(lowered)}
     for match in NAMED_PLACE.finditer(text):
         name = match.group(1).lower()
@@ -258,8 +284,14 @@ def answer_terms(answer: str) -> Set[str]:
         terms.add(DURATION)
     if "%" in lowered:
         terms.add(PERCENT)
-    if ODDS_ANSWER.search(lowered):
-        terms.add(ODDS)
+    for kind, pattern in (
+        (ODDS, ODDS_ANSWER),
+        (FUNDING, FUNDING_ANSWER),
+        (STUDY, STUDY_ANSWER),
+        (RANKING, RANKING_ANSWER),
+    ):
+        if pattern.search(lowered):
+            terms.add(kind)
     return terms
 
 

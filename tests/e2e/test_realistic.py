@@ -25,6 +25,7 @@ from bot.training.realistic import (
     REALISTIC_FILE,
     REFUSED,
     RIGHT,
+    UNSEEN_FILE,
     Question,
     judge,
 )
@@ -35,11 +36,17 @@ MAX_OFF_TARGET = 0.08  # goal 0.05
 FRESH_ANSWERABLE_RIGHT = 0.69  # goal 0.85
 FRESH_MAX_OFF_TARGET = 0.15  # goal 0.05
 
+UNSEEN_ANSWERABLE_RIGHT = 0.0  # goal 0.85
+UNSEEN_MAX_OFF_TARGET = 1.0  # goal 0.05
+
 FLOORS = {
     REALISTIC_FILE: (ANSWERABLE_RIGHT, MAX_OFF_TARGET),
     FRESH_FILE: (FRESH_ANSWERABLE_RIGHT, FRESH_MAX_OFF_TARGET),
+    UNSEEN_FILE: (UNSEEN_ANSWERABLE_RIGHT, UNSEEN_MAX_OFF_TARGET),
 }
-MIN_SIZE = {REALISTIC_FILE: 100, FRESH_FILE: 60}
+MIN_SIZE = {REALISTIC_FILE: 100, FRESH_FILE: 60, UNSEEN_FILE: 55}
+SETS = [REALISTIC_FILE, FRESH_FILE, UNSEEN_FILE]
+SET_IDS = ["realistic", "fresh", "unseen"]
 # A training example sharing this much of a question's content words (and at least three
 # of them) is a close paraphrase. These generic phrasings were in the training data before
 # the sets were gathered, so they are coincidences, not leaks; anything new is a leak.
@@ -56,7 +63,7 @@ KNOWN_COINCIDENCES = {
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize("file", [REALISTIC_FILE, FRESH_FILE], ids=["realistic", "fresh"])
+@pytest.mark.parametrize("file", SETS, ids=SET_IDS)
 def test_the_set_is_large_and_never_used_for_training(file: Path) -> None:
     from tests.nlu.test_heldout import normalise, training_examples
 
@@ -85,13 +92,14 @@ def test_the_set_is_large_and_never_used_for_training(file: Path) -> None:
     assert close == []
 
 
-def test_the_two_sets_do_not_share_questions() -> None:
+def test_the_sets_do_not_share_questions() -> None:
     from tests.nlu.test_heldout import normalise
 
-    first = {normalise(q.text) for q in realistic.load(PROJECT_ROOT / REALISTIC_FILE)}
-    assert [
-        q.text for q in realistic.load(PROJECT_ROOT / FRESH_FILE) if normalise(q.text) in first
-    ] == []
+    seen: set = set()
+    for file in SETS:
+        texts = {normalise(q.text) for q in realistic.load(PROJECT_ROOT / file)}
+        assert texts & seen == set(), file
+        seen |= texts
 
 
 def test_the_judge_tells_right_idk_off_target_and_refused_apart() -> None:
@@ -111,7 +119,7 @@ def test_the_judge_tells_right_idk_off_target_and_refused_apart() -> None:
     )
 
 
-@pytest.mark.parametrize("file", [REALISTIC_FILE, FRESH_FILE], ids=["realistic", "fresh"])
+@pytest.mark.parametrize("file", SETS, ids=SET_IDS)
 def test_real_questions_get_right_answers_and_almost_never_off_target(
     running_bot: Bot, file: Path
 ) -> None:

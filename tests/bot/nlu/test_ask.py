@@ -236,3 +236,25 @@ def test_a_career_question_that_mentions_medicine_is_not_refused() -> None:
     assert message.get("intent")["name"] == "nlu_fallback"
     assert message.get("career_not_medical") is True
     assert after(medical[0], "medical_advice") == "medical_advice"
+
+
+def test_funding_study_advice_and_rank_lists_need_an_answer_about_them() -> None:
+    from bot.nlu.ask import FUNDING, RANKING, STUDY
+
+    assert FUNDING in focus("are there stipends for students attending the annual meeting")
+    assert STUDY in focus("what's the best way to prepare for the IR/DR certifying exam")
+    assert STUDY in focus("how to study for step 2 CK")
+    assert RANKING in focus("how should I build my rank list for IR")
+    assert not focus("how should I prepare my application") & {STUDY, FUNDING, RANKING}
+    assert FUNDING in answer_terms("GEMS funds a visiting IR clerkship.")
+    assert after("best way to prepare for the certifying exam", "abr_certification") == (
+        "nlu_fallback"
+    )
+    assert after("how do I rank IR programs", "esir_selection") == "nlu_fallback"
+
+
+def test_how_long_the_procedure_takes_is_a_patients_question() -> None:
+    from bot.nlu.ask import patient_voice
+
+    assert patient_voice("How long does the procedure take?")
+    assert not patient_voice("how long does the integrated residency take?")
