@@ -29,7 +29,9 @@ A question in a patient's voice about their own care ("can I shower with my drai
 career topic its words resemble: it goes to `medical_advice` (the kind refusal that points
 to a physician), unless it was recognised as an emergency. The other way round, a career
 question taken for a medical one ("what advice can you give a medical student interested
-in both?") goes to the fallback, not to the refusal, unless it speaks of someone's health.
+in both?") goes to the fallback, not to the refusal, unless it speaks of someone's health;
+and a question about one's own health that would otherwise get "I don't know" ("will a UFE
+cause me to enter menopause?") gets the kind refusal.
 
 The answers are read from the domain's responses (`utter_<intent>`; every `utter_pathway_…`
 for pathway_details) when the model is trained; answers written by actions are described
@@ -194,15 +196,27 @@ CAREER_WORDS = re.compile(
     r"|esir|ir/dr|job market|jobs?|attendings?|board certifi\w+)\b",
     re.IGNORECASE,
 )
+_HEALTH = (
+    r"(pain|painful|aches?|symptoms?|fever|fibroids?|tumou?rs?|cancer|bleed\w*|blood|lump"
+    r"|condition|diagnos\w*|medications?|meds|prescription|scan|x-?ray|ct|mri|biopsy|injur\w*"
+    r"|sick|ill|swollen|swelling|infection|treatment|pregnan\w*|fertility|menopause"
+    r"|cramp\w*|nausea|dizz\w*|numb\w*|bruis\w*|stitches|wound|side effects?)"
+)
 PERSONAL_HEALTH = re.compile(
-    r"\b(i have|i've (got|had)|i had|i'm having|i am having|i feel|my|me)\b.{0,40}\b(pain|aches?"
-    r"|symptoms?|fever|fibroids?|tumou?rs?|cancer|bleed\w*|blood|lump|condition|diagnos\w*"
-    r"|medications?|meds|prescription|scan|x-?ray|ct|mri|biopsy|injur\w*|sick|ill|swollen"
-    r"|infection|treatment)\b"
+    r"\b(i|i'm|i've|i'd|me|my)\b.{0,40}\b" + _HEALTH + r"\b"
+    r"|\b" + _HEALTH + r"\b.{0,40}\b(i|me|my)\b"
     r"|\bmy (mom|mum|dad|mother|father|wife|husband|son|daughter|child|kid|friend|partner"
     r"|grandma|grandpa|grandmother|grandfather|sister|brother|aunt|uncle|baby)\b",
     re.IGNORECASE,
 )
+
+
+def personal_health(text: str) -> bool:
+    """Whether the question is about someone's own health and not about a career."""
+    text = text.replace("’", "'")
+    return bool(patient_voice(text) or PERSONAL_HEALTH.search(text)) and not CAREER_WORDS.search(
+        text
+    )
 
 
 def career_voice(text: str) -> bool:
@@ -356,6 +370,9 @@ class AskCoverageCheck(JsonStateComponent, IntentClassifier):
             "patient_keep": ["medical_emergency", "medical_advice"],
             # A career question taken for these goes to the fallback instead of a refusal.
             "career_rescue": ["medical_advice"],
+            # A question about someone's own health that would get "I don't know" (or the
+            # "can't help with that") gets the kind medical refusal instead.
+            "health_rescue": [NLU_FALLBACK, "out_of_scope", "no_info"],
             # Read when training, relative to the working directory (the checkout).
             "domain": "domain.yml",
             # Answers written by actions (not in the domain): words and kinds they give.
@@ -449,6 +466,9 @@ class AskCoverageCheck(JsonStateComponent, IntentClassifier):
                 continue
             text = message.get(TEXT) or ""
             if intent not in self.config["patient_keep"] and patient_voice(text):
+                self._reroute(message, self.config["patient_intent"])
+                continue
+            if intent in self.config["health_rescue"] and personal_health(text):
                 self._reroute(message, self.config["patient_intent"])
                 continue
             if intent in self.config["career_rescue"] and career_voice(text):

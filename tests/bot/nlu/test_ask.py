@@ -258,3 +258,15 @@ def test_how_long_the_procedure_takes_is_a_patients_question() -> None:
 
     assert patient_voice("How long does the procedure take?")
     assert not patient_voice("how long does the integrated residency take?")
+
+
+def test_a_question_about_ones_own_health_is_refused_kindly_not_unknown() -> None:
+    from bot.nlu.ask import personal_health
+
+    assert personal_health("Will a UFE cause me to enter menopause?")
+    assert personal_health("Can I become pregnant afterwards?")
+    assert not personal_health("can I be pregnant during IR residency?")
+    assert not personal_health("how should I plan my dedicated study period before exams")
+    for unknown in ("nlu_fallback", "out_of_scope", "no_info"):
+        assert after("Will I need stitches?", unknown) == "medical_advice"
+    assert after("what's the weather in Boston", "out_of_scope") == "out_of_scope"
