@@ -58,6 +58,8 @@ KNOWN_COINCIDENCES = {
     "How long is the recovery following the procedure?",
     "How to apply for the IR independent residency",
     "How Many Letters Do You Need for IR?",
+    # content words "IR away rotations" only, as in "where should I do my IR away rotations"
+    "How many away rotations should I do for IR?",
 }
 
 pytestmark = pytest.mark.e2e
