@@ -241,4 +241,9 @@ def bot_serve(env: Mapping[str, str], timeout: float = 300) -> Iterator[Tuple[su
         yield serve, output_until_ready(serve, timeout)
     finally:
         os.killpg(serve.pid, signal.SIGINT)
-        serve.wait(timeout=60)
+        try:
+            serve.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # never leave servers behind for the next tests
+            os.killpg(serve.pid, signal.SIGKILL)
+            serve.wait()
+            raise AssertionError("`bot serve` did not stop within 60 s of Ctrl-C") from None
