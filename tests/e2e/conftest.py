@@ -246,4 +246,4 @@ def bot_serve(env: Mapping[str, str], timeout: float = 300) -> Iterator[Tuple[su
         except subprocess.TimeoutExpired:  # never leave servers behind for the next tests
             os.killpg(serve.pid, signal.SIGKILL)
             serve.wait()
-            raise AssertionError("`bot serve` did not stop within 60 s of Ctrl-C") from None
+            raise AssertionError("`bot serve` did not stop within 60 s of Ctrl-C")
