@@ -231,5 +231,11 @@ def test_the_console_works_on_a_tablet_and_by_keyboard(browser, console: Console
         page.wait_for_url("**/staff/")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         shot(page, "console-tablet.png")
+        page.goto(console.url("/staff/topics/join_sir"))  # Remove beside each example
+        removes = page.locator("ul.examples button").all()
+        assert removes
+        for button in removes:
+            box = button.bounding_box()
+            assert box and box["height"] >= 40 and box["width"] >= 44, box  # a finger fits
     finally:
         context.close()
