@@ -391,7 +391,11 @@ def removal_refused(
     if _mentions(read_plain(project.config) or {}, {intent}):
         others.append("config.yml")
     quoted = (f'"{intent}"', f"'{intent}'", response)
-    for code in sorted((project.root / "actions").glob("*.py")):  # custom actions
+    code_files = [
+        *sorted((project.root / "actions").glob("*.py")),  # custom actions
+        *sorted((project.root / "bot").rglob("*.py")),  # the project's package (NLU checks ...)
+    ]
+    for code in code_files:
         if any(name in code.read_text(encoding="utf-8") for name in quoted):
             others.append(project.show(code))
     if others:

@@ -113,6 +113,11 @@ def send_it_from_a_custom_action(project: Project) -> None:
         'dispatcher.utter_message(response="utter_visa_support")\n')
 
 
+def name_it_in_the_package(project: Project) -> None:
+    (project.root / "bot" / "nlu").mkdir(parents=True)
+    (project.root / "bot" / "nlu" / "visas.py").write_text('TOPIC = "visa_support"\n')
+
+
 REFUSALS = [
     ("the released model knows it", None, {"visa_support"}, "The released model knows visa_support"),
     ("a story", refer_to_it_in_a_story, set(),
@@ -120,6 +125,7 @@ REFUSALS = [
     ("a button", link_to_it_from_a_button, set(), r"domain.yml \(a button or slot"),
     ("another answer", answer_it_with_another_action, set(), "was not added as staff add topics"),
     ("a custom action", send_it_from_a_custom_action, set(), "refer to visa_support: actions/visas.py"),
+    ("the package", name_it_in_the_package, set(), "refer to visa_support: bot/nlu/visas.py"),
 ]
 
 
