@@ -14,13 +14,26 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 SERVING_COMMANDS = ("run", "shell")
 
 
 def lean_enabled(args: Sequence[str]) -> bool:
     return bool(args) and args[0] in SERVING_COMMANDS and os.environ.get("BOT_LEAN", "1") != "0"
+
+
+def with_api_token(args: Sequence[str], token: Optional[str]) -> List[str]:
+    """`args` with the API token added when the API is on and no token was given.
+
+    Written as `--auth-token=TOKEN`: a token may start with "-" (one in 64 of
+    `secrets.token_urlsafe`), which argparse would take for an option after a space.
+    """
+    args = list(args)
+    given = any(a == "--auth-token" or a.startswith("--auth-token=") for a in args)
+    if "--enable-api" in args and token and not given:
+        args.append(f"--auth-token={token}")
+    return args
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -41,10 +54,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     patches.install()
     from rasa.__main__ import main as rasa_main
 
-    token = os.environ.get("RASA_API_TOKEN")
-    if "--enable-api" in args and token and "--auth-token" not in args:
-        args += ["--auth-token", token]
-    sys.argv = ["rasa", *args]
+    sys.argv = ["rasa", *with_api_token(args, os.environ.get("RASA_API_TOKEN"))]
     try:
         rasa_main()
     except SystemExit as exit_:
