@@ -137,6 +137,19 @@ STUDY_ANSWER = re.compile(r"\b(study|studying|prepare for|preparation for|questi
 # How to rank programs (a rank list): an answer must speak of rank lists.
 RANKING_ASK = re.compile(r"\bhow (to|do i|should i|do you) rank\b|\brank(ing)? (list|order)s?\b")
 RANKING_ANSWER = re.compile(r"\brank (list|order)s?\b", re.I)
+# Each kind of ask found by a pattern in the question, and given by one in the answer.
+ASKED_BY_PATTERN = (
+    (ODDS, ODDS_ASK),
+    (FUNDING, FUNDING_ASK),
+    (STUDY, STUDY_ASK),
+    (RANKING, RANKING_ASK),
+)
+GIVEN_BY_PATTERN = (
+    (ODDS, ODDS_ANSWER),
+    (FUNDING, FUNDING_ANSWER),
+    (STUDY, STUDY_ANSWER),
+    (RANKING, RANKING_ANSWER),
+)
 EARNINGS_ASK = re.compile(
     r"\b(salary|salaries|earn|earns|earning|earnings|compensation|income|make (more|less|money))\b"
 )
@@ -274,11 +287,9 @@ def focus(text: str) -> Set[str]:
         asked.add(OPINION)
     if EARNINGS_ASK.search(lowered):
         asked.add(EARNINGS)
-    for ask, pattern in ((ODDS, ODDS_ASK), (FUNDING, FUNDING_ASK), (STUDY, STUDY_ASK)):
+    for ask, pattern in ASKED_BY_PATTERN:
         if pattern.search(lowered):
             asked.add(ask)
-    if RANKING_ASK.search(lowered):
-        asked.add(RANKING)
     asked |= {f"@specialty:{SPECIALTIES[m.group(1)]}" for m in SPECIALTY.finditer(lowered)}
     for match in NAMED_PLACE.finditer(text):
         name = match.group(1).lower()
@@ -298,12 +309,7 @@ def answer_terms(answer: str) -> Set[str]:
         terms.add(DURATION)
     if "%" in lowered:
         terms.add(PERCENT)
-    for kind, pattern in (
-        (ODDS, ODDS_ANSWER),
-        (FUNDING, FUNDING_ANSWER),
-        (STUDY, STUDY_ANSWER),
-        (RANKING, RANKING_ANSWER),
-    ):
+    for kind, pattern in GIVEN_BY_PATTERN:
         if pattern.search(lowered):
             terms.add(kind)
     return terms
