@@ -224,20 +224,23 @@ PERSONAL_HEALTH = re.compile(
 )
 
 
+def _health_and_career(text: str) -> tuple[bool, bool]:
+    """Whether the question speaks of someone's health, and whether it speaks of a career."""
+    text = text.replace("’", "'")
+    health = bool(patient_voice(text) or PERSONAL_HEALTH.search(text))
+    return health, bool(CAREER_WORDS.search(text))
+
+
 def personal_health(text: str) -> bool:
     """Whether the question is about someone's own health and not about a career."""
-    text = text.replace("’", "'")
-    return bool(patient_voice(text) or PERSONAL_HEALTH.search(text)) and not CAREER_WORDS.search(
-        text
-    )
+    health, career = _health_and_career(text)
+    return health and not career
 
 
 def career_voice(text: str) -> bool:
     """Whether a question taken for a medical one is really about a career."""
-    text = text.replace("’", "'")
-    return bool(CAREER_WORDS.search(text)) and not (
-        patient_voice(text) or PERSONAL_HEALTH.search(text)
-    )
+    health, career = _health_and_career(text)
+    return career and not health
 
 
 # An answer that opens by saying it has no information ("I don't have reliable IR-specific
