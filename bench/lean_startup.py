@@ -24,12 +24,9 @@ from typing import Any, Dict, List, Optional, Sequence
 from bench.run import (
     REST_PATH,
     _status_kb,
-    free_port,
     load_questions,
-    patched_env,
     percentile,
     post_once,
-    prepare_databases,
     question_mix,
 )
 from bot import settings
@@ -46,82 +43,69 @@ def rasa_command(mode: str) -> List[str]:
 
 def measure(mode: str, model: Path, messages: int, workdir: Path) -> Dict[str, Any]:
     """Start actions, then Rasa in `mode`; time to first reply, p50, VmHWM and the answers."""
-    from bot.endpoints import write_endpoints
-    from bot.rasa_ext.process import rasa_env
-    from bot.serve import Servers, _answers
+    from bot.serve import _answers, sandbox
 
-    rasa_port, action_port = free_port(), free_port()
-    env = prepare_databases(workdir)
-    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{action_port}/webhook"
+    servers = sandbox(model, workdir).servers
+    rasa_port, action_port, endpoints = servers.rasa_port, servers.action_port, servers.endpoints
     url = f"http://127.0.0.1:{rasa_port}{REST_PATH}"
-    with patched_env(REDIS_URL=None, RASA_API_TOKEN=None, **env):
-        endpoints = write_endpoints(workdir / "endpoints.yml")
-        servers = Servers(
-            model=model,
-            rasa_port=rasa_port,
-            action_port=action_port,
-            endpoints=endpoints,
-            log_dir=workdir / "logs",
-            var_dir=workdir,
-        )
-        actions = servers._start_actions()
-        rasa: Optional[subprocess.Popen] = None
-        try:
-            deadline = time.monotonic() + 60
-            while not _answers(f"http://127.0.0.1:{action_port}/health"):
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the action server did not start")
-                time.sleep(0.2)
-            renv = rasa_env()
-            renv["BOT_LEAN"] = "0" if mode == "launch-off" else "1"
-            command = rasa_command(mode) + [
-                "run",
-                "--model",
-                str(model),
-                "--port",
-                str(rasa_port),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                "credentials.yml",
-            ]
-            started = time.monotonic()
-            with open(workdir / f"rasa-{mode}.log", "wb") as log:
-                rasa = subprocess.Popen(
-                    command,
-                    cwd=settings.PROJECT_ROOT,
-                    env=renv,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            while True:
-                if rasa.poll() is not None:
-                    raise RuntimeError(f"Rasa exited ({rasa.returncode}); see {workdir}")
-                if post_once(url, "startup", "hello", timeout=30):
-                    first = time.monotonic() - started
-                    break
-                time.sleep(0.05)
-            latencies, answers = [], []
-            for n, (_, text) in enumerate(question_mix(load_questions())[:messages]):
-                t0 = time.perf_counter()
-                reply = post_once(url, f"q{n}", text, timeout=60)
-                latencies.append((time.perf_counter() - t0) * 1000)
-                answers.append([text, reply])
-            return {
-                "mode": mode,
-                "first_reply_s": round(first, 2),
-                "latency_p50_ms": round(percentile(latencies, 50) or 0, 1),
-                "latency_p95_ms": round(percentile(latencies, 95) or 0, 1),
-                "rasa_peak_rss_mb": round(_status_kb(rasa.pid, "VmHWM") / 1024, 1),
-                "rasa_rss_mb": round(_status_kb(rasa.pid, "VmRSS") / 1024, 1),
-                "tensorflow_mapped": _tensorflow_mapped(rasa.pid),
-                "answers": answers,
-            }
-        finally:
-            for process in (rasa, actions):
-                if process is not None and process.poll() is None:
-                    process.terminate()
-                    process.wait(timeout=20)
+    actions = servers._start_actions()
+    rasa: Optional[subprocess.Popen] = None
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(f"http://127.0.0.1:{action_port}/health"):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the action server did not start")
+            time.sleep(0.2)
+        renv = servers._env()
+        renv["BOT_LEAN"] = "0" if mode == "launch-off" else "1"
+        command = rasa_command(mode) + [
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            str(rasa_port),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            "credentials.yml",
+        ]
+        started = time.monotonic()
+        with open(workdir / f"rasa-{mode}.log", "wb") as log:
+            rasa = subprocess.Popen(
+                command,
+                cwd=settings.PROJECT_ROOT,
+                env=renv,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        while True:
+            if rasa.poll() is not None:
+                raise RuntimeError(f"Rasa exited ({rasa.returncode}); see {workdir}")
+            if post_once(url, "startup", "hello", timeout=30):
+                first = time.monotonic() - started
+                break
+            time.sleep(0.05)
+        latencies, answers = [], []
+        for n, (_, text) in enumerate(question_mix(load_questions())[:messages]):
+            t0 = time.perf_counter()
+            reply = post_once(url, f"q{n}", text, timeout=60)
+            latencies.append((time.perf_counter() - t0) * 1000)
+            answers.append([text, reply])
+        return {
+            "mode": mode,
+            "first_reply_s": round(first, 2),
+            "latency_p50_ms": round(percentile(latencies, 50) or 0, 1),
+            "latency_p95_ms": round(percentile(latencies, 95) or 0, 1),
+            "rasa_peak_rss_mb": round(_status_kb(rasa.pid, "VmHWM") / 1024, 1),
+            "rasa_rss_mb": round(_status_kb(rasa.pid, "VmRSS") / 1024, 1),
+            "tensorflow_mapped": _tensorflow_mapped(rasa.pid),
+            "answers": answers,
+        }
+    finally:
+        for process in (rasa, actions):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=20)
 
 
 def _tensorflow_mapped(pid: int) -> bool:
