@@ -1,9 +1,9 @@
 """The realistic evaluation: questions as real people asked them, judged on the whole answer.
 
-`tests/nlu/realistic.yml` holds questions gathered from public pages (never trained on),
-and `tests/nlu/realistic_fresh.yml` and `tests/nlu/realistic_unseen.yml` two more such sets,
-each gathered later and kept out of error analysis (the first set was used for it, so its
-figures are optimistic; `make evaluate` prints only the figures of the other two). Each question is
+`tests/nlu/realistic.yml` and `tests/nlu/realistic_fresh.yml` hold questions gathered from
+public pages (never trained on, but used for error analysis, so their figures are
+optimistic); `tests/nlu/realistic_unseen.yml` a third such set whose failures nobody reads
+(`make evaluate` prints only the figures of the fresh and unseen sets). Each question is
 labelled by what the knowledge allows: `answerable` (with the facts a right answer
 must contain), `unanswerable` (in the domain, but the knowledge has no answer),
 `medical` (a patient's own health) and `out_of_domain`. Each question is sent, as the
@@ -35,7 +35,7 @@ REALISTIC_FILE = Path("tests") / "nlu" / "realistic.yml"
 FRESH_FILE = Path("tests") / "nlu" / "realistic_fresh.yml"
 UNSEEN_FILE = Path("tests") / "nlu" / "realistic_unseen.yml"
 SET_FILES = (REALISTIC_FILE, FRESH_FILE, UNSEEN_FILE)
-# Kept out of error analysis: their failures are not printed by `make evaluate`.
+# Their failures are not printed by `make evaluate` (the unseen set is never analysed).
 HIDDEN_FAILURES = (FRESH_FILE, UNSEEN_FILE)
 KINDS = ("answerable", "unanswerable", "medical", "out_of_domain")
 
