@@ -156,7 +156,7 @@ class Report:
             f"Off-target (all questions):  {self.off_target:.1%}",
         ]
         if not failures:
-            lines += ["", "(Failures not shown: this set is kept out of error analysis.)"]
+            lines += ["", "(Failures not shown for this set: see HIDDEN_FAILURES.)"]
         else:
             unsure = [r for r in self.of("answerable") if r.verdict == IDK_VERDICT]
             if unsure:
