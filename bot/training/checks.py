@@ -205,6 +205,23 @@ def near_duplicate_examples(known: AssistantData) -> Section:
     return section
 
 
+def repeated_examples(known: AssistantData) -> Section:
+    """An intent listing the same question twice (case and punctuation aside): it counts
+    double in training, and removing it later leaves the copy behind."""
+    section = Section("No example listed twice")
+    for intent, texts in sorted(known.examples.items()):
+        seen: Dict[str, str] = {}
+        for text in texts:
+            key = normalise(text)
+            if key and key in seen:
+                also = "" if text == seen[key] else f' (also as "{text}")'
+                section.problems.append(
+                    f'Intent \'{intent}\' lists "{seen[key]}" twice{also}; keep one.'
+                )
+            seen.setdefault(key, text)
+    return section
+
+
 def heldout_leaks(known: AssistantData, heldout_label: str) -> Section:
     section = Section("Held-out test questions kept out of the training data")
     training: Dict[str, str] = known.normalised_examples()
@@ -227,6 +244,7 @@ def run_checks(project: Project, include_rasa: bool = True) -> CheckReport:
         example_counts(known),
         answers(known),
         near_duplicate_examples(known),
+        repeated_examples(known),
         heldout_leaks(known, project.show(project.heldout)),
     ]
     for section in sections:

@@ -35,13 +35,14 @@ def _replace(path: Path, old: str, new: str) -> None:
 def test_problems_are_named_in_plain_words(project: Project) -> None:
     add_intent(project, "visa_support", VISA_EXAMPLES, VISA_ANSWER)
     custom = project.nlu_dir / "custom.yml"
-    # too few examples: 11 - 5 + the 3 below = 9
+    # too few examples: 11 - 6 + the 4 below = 9
     for line in ("visa questions", "IMG visa support", "J-1 visa for residency",
-                 "which programs sponsor visas", "visa help for IMGs"):
+                 "which programs sponsor visas", "visa help for IMGs",
+                 "visa sponsorship for IR fellows"):
         _replace(custom, f"    - {line}\n", "")
-    # a near duplicate of a join_sir example, and a held-out question, as visa examples
+    # a repeated example, a near duplicate of a join_sir example, and a held-out question
     _replace(custom, "    - do you help with visas\n",
-             "    - do you help with visas\n    - how do I join SIR?!\n"
+             "    - do you help with visas\n    - Do you help with visas?\n    - how do I join SIR?!\n"
              "    - how do i joinn SIR\n    - hiya bot, anyone home\n")
     # an intent nothing answers
     _replace(project.rules, "- rule: answer gems_program\n  steps:\n  - intent: gems_program\n"
@@ -52,6 +53,8 @@ def test_problems_are_named_in_plain_words(project: Project) -> None:
     assert "Intent 'gems_program' is in no rule or story, so nothing answers it." in problems
     assert "\"how do I join SIR?!\" (visa_support)" in problems and "the same question" in problems
     assert "\"how do i joinn SIR\" (visa_support)" in problems and "nearly the same question" in problems
+    assert ("Intent 'visa_support' lists \"do you help with visas\" twice (also as \"Do you "
+            "help with visas?\"); keep one.") in problems
     assert ("The held-out question \"hiya bot, anyone home\" (greet) is also a training example "
             "of visa_support") in problems
     assert ("Intent 'visa_support' has 9 example(s); it needs at least 10. Add some with: "
