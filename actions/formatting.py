@@ -22,6 +22,17 @@ def fee_table(categories: Sequence[CategoryRecord]) -> str:
     return "\n".join(f"- **{c.name}**: {c.fee_text}" for c in categories)
 
 
+def dues_past_training(categories: Sequence[CategoryRecord]) -> str:
+    """For an attending or another member past training: the knowledge has only the
+    in-training dues (facts.md: other dues unconfirmed), so say so rather than ask which
+    trainee category fits, and give the dues that are known."""
+    return (
+        "I don't have information on SIR's dues for attendings or other members past "
+        f"training, so I won't guess; SIR's [join page]({links.JOIN_SIR}) is the place to "
+        "check. The in-training categories and their fees:\n" + fee_table(categories)
+    )
+
+
 def upcoming(
     events: Iterable[EventRecord], today: date
 ) -> Tuple[List[EventRecord], List[EventRecord]]:

@@ -11,11 +11,23 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import db
 from actions.entities import latest_entity
-from actions.formatting import fee_answer, fee_table, join_answer, registration_answer
+from actions.formatting import (
+    dues_past_training,
+    fee_answer,
+    fee_table,
+    join_answer,
+    registration_answer,
+)
 from bot.nlp.patterns import canonical
 
 SLOT = "membership_category"
 UNAVAILABLE = "utter_fees_unavailable"
+# Members past training, whose dues the knowledge does not give.
+PAST_TRAINING = re.compile(
+    r"\b(attendings?|in practice|practicing|practising|full member|active member|"
+    r"associate member|retired|emeritus|faculty|staff (ir|radiologist))\b",
+    re.IGNORECASE,
+)
 
 
 def category_of(tracker: Tracker) -> Optional[str]:
@@ -32,7 +44,15 @@ class ActionMembershipFee(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        slug = category_of(tracker)
+        said = latest_entity(tracker, SLOT)
+        if said is None and PAST_TRAINING.search(tracker.latest_message.get("text") or ""):
+            ok, categories = await db.read_or_apologise(
+                dispatcher, UNAVAILABLE, db.memberships().list
+            )
+            if ok and categories is not None:
+                dispatcher.utter_message(text=dues_past_training(categories))
+            return []
+        slug = said or category_of(tracker)
         if slug is None:
             dispatcher.utter_message(response="utter_ask_membership_category")
             return []

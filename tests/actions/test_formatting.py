@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from actions.formatting import (
+    dues_past_training,
     event_line,
     fee_answer,
     upcoming,
@@ -32,6 +33,13 @@ def test_money_and_fees() -> None:
     assert category("0").fee_text == "free"
     assert category("50").fee_text == "$50 per year"
     assert fee_answer(category("50")) == "Resident-in-Training membership of SIR is **$50 per year**."
+
+
+def test_dues_past_training_are_not_guessed_but_the_known_fees_are_given() -> None:
+    answer = dues_past_training([category("60")])
+    assert answer.startswith("I don't have information on SIR's dues for attendings")
+    assert "(https://www.sirweb.org/member-central/join-now/)" in answer
+    assert answer.endswith("- **Resident-in-Training**: $60 per year")
 
 
 def test_events_know_whether_they_are_ahead_and_say_when_and_where() -> None:

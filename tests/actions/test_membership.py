@@ -41,6 +41,35 @@ async def test_unknown_category_asks_with_buttons(migrated_db: str, domain: dict
     assert '/inform_category{"membership_category":"medical-student"}' in payloads
 
 
+@pytest.mark.parametrize(
+    "text, slots",
+    [
+        ("how much are SIR dues for an attending IR?", {}),
+        ("what about once I'm in practice?", {"membership_category": "resident-in-training"}),
+    ],
+)
+async def test_dues_past_training_are_not_guessed(
+    migrated_db: str, domain: dict, text: str, slots: dict
+) -> None:
+    MembershipRepository(migrated_db).set_fee("resident-in-training", "55")
+    tracker = make_tracker(text, "membership_fee", slots=slots)
+    messages, events = await run_action(ActionMembershipFee(), tracker, domain)
+    assert messages[0]["text"].startswith("I don't have information on SIR's dues for attendings")
+    assert "- **Resident-in-Training**: $55 per year" in messages[0]["text"]  # from the database
+    assert events == []
+
+
+async def test_a_trainee_category_said_with_a_career_plan_gets_its_fee(
+    migrated_db: str, domain: dict
+) -> None:
+    tracker = make_tracker(
+        "PGY-3 hoping to be faculty one day, what do I pay?", "membership_fee",
+        [ruler_entity("PGY-3")],
+    )
+    messages, _ = await run_action(ActionMembershipFee(), tracker, domain)
+    assert messages[0]["text"].startswith("Resident-in-Training membership of SIR is")
+
+
 async def test_remembered_category_is_used(migrated_db: str, domain: dict) -> None:
     tracker = make_tracker("and the fee?", "membership_fee", slots={"membership_category": "fellow"})
     messages, _ = await run_action(ActionMembershipFee(), tracker, domain)
