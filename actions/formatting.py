@@ -22,6 +22,17 @@ def fee_table(categories: Sequence[CategoryRecord]) -> str:
     return "\n".join(f"- **{c.name}**: {c.fee_text}" for c in categories)
 
 
+def categories_table(categories: Sequence[CategoryRecord]) -> str:
+    """Each in-training category with who it is for and its fee, one line each: people
+    ask which category fits them as often as what it costs."""
+    return "\n".join(
+        f"- **{c.name}**"
+        + (f" ({c.eligibility[:1].lower()}{c.eligibility[1:]})" if c.eligibility else "")
+        + f": {c.fee_text}"
+        for c in categories
+    )
+
+
 def dues_past_training(categories: Sequence[CategoryRecord]) -> str:
     """For an attending or another member past training: the knowledge has only the
     in-training dues (facts.md: other dues unconfirmed), so say so rather than ask which

@@ -12,9 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import db
 from actions.entities import latest_entity
 from actions.formatting import (
+    categories_table,
     dues_past_training,
     fee_answer,
-    fee_table,
     join_answer,
     registration_answer,
 )
@@ -69,7 +69,7 @@ class ActionMembershipFee(Action):
 
 
 class ActionMembershipCategories(Action):
-    """All in-training categories with their current fees."""
+    """All in-training categories, who each is for, and their current fees."""
 
     def name(self) -> Text:
         return "action_membership_categories"
@@ -81,7 +81,7 @@ class ActionMembershipCategories(Action):
         if not ok or categories is None:
             return []
         dispatcher.utter_message(
-            text="SIR's in-training membership categories:\n" + fee_table(categories),
+            text="SIR's in-training membership categories:\n" + categories_table(categories),
             buttons=[{"title": "How do I join?", "payload": "/join_sir"}],
         )
         return []

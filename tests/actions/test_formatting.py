@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from actions.formatting import (
+    categories_table,
     dues_past_training,
     event_line,
     fee_answer,
@@ -33,6 +34,16 @@ def test_money_and_fees() -> None:
     assert category("0").fee_text == "free"
     assert category("50").fee_text == "$50 per year"
     assert fee_answer(category("50")) == "Resident-in-Training membership of SIR is **$50 per year**."
+
+
+def test_categories_say_who_each_is_for_when_known() -> None:
+    with_eligibility = CategoryRecord(
+        "medical-student", "Medical Student", Decimal(0), "USD", "Medical students", ""
+    )
+    assert categories_table([with_eligibility, category("50")]) == (
+        "- **Medical Student** (medical students): free\n"
+        "- **Resident-in-Training**: $50 per year"
+    )
 
 
 def test_dues_past_training_are_not_guessed_but_the_known_fees_are_given() -> None:

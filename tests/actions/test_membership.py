@@ -95,8 +95,11 @@ async def test_all_categories_listed_from_the_database(migrated_db: str, domain:
     MembershipRepository().set_fee("fellow-in-training", "55.25")
     messages, _ = await run_action(ActionMembershipCategories(), make_tracker(), domain)
     text = messages[0]["text"]
-    assert "- **Medical Student**: free" in text
-    assert "- **Fellow-in-Training**: $55.25 per year" in text
+    assert (
+        "- **Medical Student** (medical students accepted to or enrolled in medical school): free"
+        in text
+    )
+    assert "- **Fellow-in-Training** (fellows in training): $55.25 per year" in text
 
 
 async def test_database_down_gets_a_polite_answer(
