@@ -216,7 +216,7 @@ def repeated_examples(known: AssistantData) -> Section:
             if key and key in seen:
                 also = "" if text == seen[key] else f' (also as "{text}")'
                 section.problems.append(
-                    f'Intent \'{intent}\' lists "{seen[key]}" twice{also}; keep one.'
+                    f"Intent '{intent}' lists \"{seen[key]}\" twice{also}; keep one."
                 )
             seen.setdefault(key, text)
     return section
