@@ -363,6 +363,9 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, request_stop)
+    # Ctrl-C stops it even when it was started with SIGINT ignored, as a shell's background
+    # jobs and some CI runners start commands (Python would then leave SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from bot.console.launch import StaffConsole
 
     console = StaffConsole.from_env()  # before Rasa: it may give Rasa an API token

@@ -231,12 +231,18 @@ def output_until_ready(process: subprocess.Popen, timeout: float) -> str:
 
 
 @contextmanager
-def bot_serve(env: Mapping[str, str], timeout: float = 300) -> Iterator[Tuple[subprocess.Popen, str]]:
+def bot_serve(env: Mapping[str, str], timeout: float = 300, sigint_ignored: bool = False
+              ) -> Iterator[Tuple[subprocess.Popen, str]]:
     """`bot serve` started with `env`, and its output up to the ready line; stopped on the way
-    out as Ctrl-C in a terminal stops it (SIGINT to its process group)."""
+    out as Ctrl-C in a terminal stops it (SIGINT to its process group). With
+    `sigint_ignored`, it starts with SIGINT ignored, as a shell's background job does."""
+    def ignore_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     serve = subprocess.Popen([BOT, "serve"], env=dict(env), cwd=PROJECT_ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             start_new_session=True)
+                             start_new_session=True,
+                             preexec_fn=ignore_sigint if sigint_ignored else None)
     try:
         yield serve, output_until_ready(serve, timeout)
     finally:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -40,6 +41,29 @@ def test_serve_prints_its_steps_answers_and_stops_both_servers_on_ctrl_c(
     time.sleep(0.5)
     for pid in child_pids:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+def test_ctrl_c_stops_it_even_when_started_with_sigint_ignored(
+    trained_model: Path, tmp_path: Path
+) -> None:
+    """A shell's background jobs (and some CI runners) start commands with SIGINT ignored;
+    `bot serve` must still stop on Ctrl-C, as its help says."""
+    env = {
+        **os.environ,
+        "BOT_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "RASA_PORT": str(free_port()),
+        "ACTION_PORT": str(free_port()),
+        "CONSOLE_PORT": str(free_port()),
+    }
+    env.pop("ACTION_SERVER_URL", None)
+    env.pop("TRACKER_STORE_URL", None)
+    with bot_serve(env, timeout=240, sigint_ignored=True) as (serve, output):
+        assert "The assistant is ready" in output, output[-3000:]
+        ignored = int(re.search(r"SigIgn:\s*([0-9a-f]+)", Path(f"/proc/{serve.pid}/status")
+                                .read_text()).group(1), 16)
+        assert not ignored & (1 << (signal.SIGINT - 1))  # it handles Ctrl-C itself
+    assert serve.returncode == 0
 
 
 def test_a_missing_python_310_gets_a_clear_message() -> None:
