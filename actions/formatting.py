@@ -17,17 +17,16 @@ def fee_answer(category: CategoryRecord) -> str:
     return answer
 
 
-def fee_table(categories: Sequence[CategoryRecord]) -> str:
-    """All in-training categories and their fees, one line each."""
-    return "\n".join(f"- **{c.name}**: {c.fee_text}" for c in categories)
-
-
-def categories_table(categories: Sequence[CategoryRecord]) -> str:
-    """Each in-training category with who it is for and its fee, one line each: people
-    ask which category fits them as often as what it costs."""
+def fee_table(categories: Sequence[CategoryRecord], eligibility: bool = False) -> str:
+    """All in-training categories and their fees, one line each; with `eligibility`, who
+    each is for too (people ask which category fits them as often as what it costs)."""
     return "\n".join(
         f"- **{c.name}**"
-        + (f" ({c.eligibility[:1].lower()}{c.eligibility[1:]})" if c.eligibility else "")
+        + (
+            f" ({c.eligibility[:1].lower()}{c.eligibility[1:]})"
+            if eligibility and c.eligibility
+            else ""
+        )
         + f": {c.fee_text}"
         for c in categories
     )

@@ -12,9 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import db
 from actions.entities import latest_entity
 from actions.formatting import (
-    categories_table,
     dues_past_training,
     fee_answer,
+    fee_table,
     join_answer,
     registration_answer,
 )
@@ -30,9 +30,9 @@ PAST_TRAINING = re.compile(
 )
 
 
-def category_of(tracker: Tracker) -> Optional[str]:
-    """The user's category: said in this message, else remembered from earlier."""
-    return latest_entity(tracker, SLOT) or canonical(SLOT, tracker.get_slot(SLOT))
+def remembered_category(tracker: Tracker) -> Optional[str]:
+    """The category the user gave earlier in the conversation."""
+    return canonical(SLOT, tracker.get_slot(SLOT))
 
 
 class ActionMembershipFee(Action):
@@ -44,7 +44,7 @@ class ActionMembershipFee(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        said = latest_entity(tracker, SLOT)
+        said = latest_entity(tracker, SLOT)  # in this message; else the remembered one
         if said is None and PAST_TRAINING.search(tracker.latest_message.get("text") or ""):
             ok, categories = await db.read_or_apologise(
                 dispatcher, UNAVAILABLE, db.memberships().list
@@ -52,7 +52,7 @@ class ActionMembershipFee(Action):
             if ok and categories is not None:
                 dispatcher.utter_message(text=dues_past_training(categories))
             return []
-        slug = said or category_of(tracker)
+        slug = said or remembered_category(tracker)
         if slug is None:
             dispatcher.utter_message(response="utter_ask_membership_category")
             return []
@@ -81,7 +81,8 @@ class ActionMembershipCategories(Action):
         if not ok or categories is None:
             return []
         dispatcher.utter_message(
-            text="SIR's in-training membership categories:\n" + categories_table(categories),
+            text="SIR's in-training membership categories:\n"
+            + fee_table(categories, eligibility=True),
             buttons=[{"title": "How do I join?", "payload": "/join_sir"}],
         )
         return []

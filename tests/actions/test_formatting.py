@@ -5,10 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 from actions.formatting import (
-    categories_table,
     dues_past_training,
     event_line,
     fee_answer,
+    fee_table,
     upcoming,
     upcoming_answer,
 )
@@ -40,7 +40,7 @@ def test_categories_say_who_each_is_for_when_known() -> None:
     with_eligibility = CategoryRecord(
         "medical-student", "Medical Student", Decimal(0), "USD", "Medical students", ""
     )
-    assert categories_table([with_eligibility, category("50")]) == (
+    assert fee_table([with_eligibility, category("50")], eligibility=True) == (
         "- **Medical Student** (medical students): free\n"
         "- **Resident-in-Training**: $50 per year"
     )
