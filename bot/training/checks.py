@@ -13,7 +13,6 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Callable, Dict, List, Tuple
 
 from bot.rasa_ext import NLU_FALLBACK
@@ -21,7 +20,7 @@ from bot.training import data as assistant_data
 from bot.training.data import AssistantData
 from bot.training.intents import MIN_EXAMPLES
 from bot.training.project import Project
-from bot.training.text import near_duplicates, normalise
+from bot.training.text import near_duplicate_pairs, normalise
 
 DEFAULT_INTENTS = {"restart", "back", "session_start", NLU_FALLBACK}  # Rasa's, answered by Rasa
 
@@ -194,8 +193,9 @@ def near_duplicate_examples(known: AssistantData) -> Section:
         {(normalise(t), i, t) for i, texts in known.examples.items() for t in texts},
         key=lambda x: len(x[0]),
     )
-    for (a_key, a_intent, a_text), (b_key, b_intent, b_text) in combinations(items, 2):
-        if a_intent == b_intent or not near_duplicates(a_key, b_key):
+    for first, second in near_duplicate_pairs([key for key, _, _ in items]):
+        (a_key, a_intent, a_text), (b_key, b_intent, b_text) = items[first], items[second]
+        if a_intent == b_intent:
             continue
         same = "the same question" if a_key == b_key else "nearly the same question"
         section.problems.append(
