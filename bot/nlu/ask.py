@@ -115,9 +115,16 @@ OPINION_ASK = re.compile(
 )
 # How competitive something is, or someone's odds: only an answer with match figures
 # gives that ("how competitive is ESIR?" is not answered by how ESIR selects).
+# "How can I increase my chances of matching" asks for advice, not for the odds.
+_IMPROVING = "".join(
+    f"(?<!{verb} {whose} )"
+    for verb in ("increase", "improve", "boost", "better", "raise", "maximize", "strengthen")
+    for whose in ("my", "your", "our", "the")
+)
 ODDS_ASK = re.compile(
     r"\bhow (competitive|hard|difficult|tough|easy)\b(?!.{0,25}\b(work|job|life|day)\b)"
-    r"|\bwhat (are|were|would be) (my|the|our) (chances|odds)\b|\b(chances|odds) of (matching|getting)\b"
+    r"|\bwhat (are|were|would be) (my|the|our) (chances|odds)\b"
+    rf"|{_IMPROVING}\b(chances|odds) of (matching|getting)\b"
 )
 ODDS_ANSWER = re.compile(r"\bfill(ed|s)?\b|\bfill rates?\b|\bmatch rates?\b", re.I)
 # Money for trainees (stipends, scholarships, travel grants): only an answer about funding.

@@ -194,6 +194,8 @@ def test_how_competitive_needs_an_answer_with_match_figures() -> None:
     assert ODDS in focus("how competitive is it to get an ESIR spot?")
     assert ODDS in focus("what are my chances of matching integrated IR")
     assert ODDS not in focus("how can I improve my chances in the IR match")
+    assert ODDS not in focus("what can I do to increase my chances of matching into IR")
+    assert ODDS in focus("realistically, what are the chances of getting an IR spot")
     assert ODDS not in focus("how hard is the work as an IR attending day to day")
     assert ODDS in answer_terms(ANSWERS["match_competitiveness"])
     assert after("how competitive is it to get an ESIR spot?", "esir_selection") == "nlu_fallback"
