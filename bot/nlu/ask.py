@@ -179,6 +179,14 @@ SPECIALTIES = {
 SPECIALTY = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, SPECIALTIES), key=len, reverse=True)) + r")\b"
 )
+# A specialty the writer is in or leaving ("I'm a general surgery intern", "switching out
+# of ortho") is who they are, not what they ask about.
+OWN_SPECIALTY = re.compile(
+    r"\b(i'm|i am|im|currently|switch(ing)? (out of|from)|leav(e|ing)|coming from"
+    r"|transfer(ring)? (out of|from)|as) (an? |in |a pgy-?\d )?(?P<field>"
+    + "|".join(sorted(map(re.escape, SPECIALTIES), key=len, reverse=True))
+    + r")\b"
+)
 # A patient's voice: "my"/"will I"/"can I" ... about a procedure or device, or care words
 # (pain, recovery, shower ...) around "the procedure". No career question in the training
 # data, the held-out set or the real questions matches it.
@@ -300,7 +308,12 @@ def focus(text: str) -> Set[str]:
     for ask, pattern in ASKED_BY_PATTERN:
         if pattern.search(lowered):
             asked.add(ask)
-    asked |= {f"@specialty:{SPECIALTIES[m.group(1)]}" for m in SPECIALTY.finditer(lowered)}
+    own = {m.start("field") for m in OWN_SPECIALTY.finditer(lowered)}
+    asked |= {
+        f"@specialty:{SPECIALTIES[m.group(1)]}"
+        for m in SPECIALTY.finditer(lowered)
+        if m.start(1) not in own
+    }
     for match in NAMED_PLACE.finditer(text):
         name = match.group(1).lower()
         if name.split()[0] not in NOT_A_NAME:

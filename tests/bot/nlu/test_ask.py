@@ -152,6 +152,14 @@ def test_earnings_and_other_specialties_need_an_answer_about_them() -> None:
     assert after("is derm more competitive than IR?", "match_competitiveness") == "nlu_fallback"
 
 
+def test_the_writers_own_specialty_is_who_they_are_not_what_they_ask() -> None:
+    assert focus("I'm a general surgery intern, how do I switch into IR?") == set()
+    assert focus("switching out of ortho, what are my options for IR") == set()
+    assert focus("as a pgy-2 psychiatry resident can I still change to IR") == set()
+    assert focus("how is IR different from cardiology") == {"@specialty:cardiology"}
+    assert focus("I'm a derm applicant, is ortho harder?") == {"@specialty:orthopedic"}
+
+
 def test_on_advice_intents_another_specialty_is_context_not_the_ask() -> None:
     answers = {
         "application_advice": "PDs ranked research 21st; it weighs more at academic centers."
