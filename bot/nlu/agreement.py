@@ -136,7 +136,7 @@ class IntentAgreementGate(JsonStateComponent, IntentClassifier):
     ) -> IntentAgreementGate:
         return cls(config, model_storage, resource, state["vocabulary"])
 
-    # Training: which words each intent uses, and which the whole domain uses.
+    # Training: which words each intent uses (the weights follow from it when loading).
 
     def train(self, training_data: TrainingData) -> Resource:
         vocabulary: Dict[str, Set[str]] = defaultdict(set)
