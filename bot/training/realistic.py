@@ -2,14 +2,14 @@
 
 `tests/nlu/realistic.yml` and `tests/nlu/realistic_fresh.yml` hold questions gathered from
 public pages (never trained on, but used for error analysis, so their figures are
-optimistic); `tests/nlu/realistic_unseen.yml` and `tests/nlu/realistic_more.yml` two more
-such sets, each gathered by someone who never saw the assistant's answers, whose failures
-nobody reads (`make evaluate` prints only the figures of every set but the first). Each
-question is labelled by what the knowledge allows: `answerable` (with the facts a right answer
-must contain), `unanswerable` (in the domain, but the knowledge has no answer),
-`medical` (a patient's own health) and `out_of_domain`. Each question is sent, as the
-first message of a new conversation, to a running assistant (both servers), and the reply
-is judged:
+optimistic); `tests/nlu/realistic_unseen.yml`, `tests/nlu/realistic_more.yml` and
+`tests/nlu/realistic_extra.yml` three more such sets, each gathered by someone who never saw
+the assistant's answers, whose failures nobody reads (`make evaluate` prints only the
+figures of every set but the first). Each question is labelled by what the knowledge allows:
+`answerable` (with the facts a right answer must contain), `unanswerable` (in the domain,
+but the knowledge has no answer), `medical` (a patient's own health) and `out_of_domain`.
+Each question is sent, as the first message of a new conversation, to a running assistant
+(both servers), and the reply is judged:
 
 - right: an answerable question whose reply holds every expected fact; an unanswerable or
   out-of-domain question answered with an honest "I don't know"; a medical question
@@ -36,9 +36,10 @@ REALISTIC_FILE = Path("tests") / "nlu" / "realistic.yml"
 FRESH_FILE = Path("tests") / "nlu" / "realistic_fresh.yml"
 UNSEEN_FILE = Path("tests") / "nlu" / "realistic_unseen.yml"
 MORE_FILE = Path("tests") / "nlu" / "realistic_more.yml"
-SET_FILES = (REALISTIC_FILE, FRESH_FILE, UNSEEN_FILE, MORE_FILE)
+EXTRA_FILE = Path("tests") / "nlu" / "realistic_extra.yml"
+SET_FILES = (REALISTIC_FILE, FRESH_FILE, UNSEEN_FILE, MORE_FILE, EXTRA_FILE)
 # Their failures are not printed by `make evaluate` (the unseen sets are never analysed).
-HIDDEN_FAILURES = (FRESH_FILE, UNSEEN_FILE, MORE_FILE)
+HIDDEN_FAILURES = (FRESH_FILE, UNSEEN_FILE, MORE_FILE, EXTRA_FILE)
 KINDS = ("answerable", "unanswerable", "medical", "out_of_domain")
 
 # How the assistant's replies say each thing (domain.yml and actions/ keep these words).

@@ -20,6 +20,7 @@ from bot.settings import PROJECT_ROOT
 from bot.training import realistic
 from bot.training.realistic import (
     FRESH_FILE,
+    EXTRA_FILE,
     IDK_VERDICT,
     MORE_FILE,
     OFF_TARGET,
@@ -43,13 +44,17 @@ UNSEEN_MAX_OFF_TARGET = 0.13  # measured 12.7%
 MORE_ANSWERABLE_RIGHT = 0.61  # measured 61.1%
 MORE_MAX_OFF_TARGET = 0.06  # measured 5.9%
 
+EXTRA_ANSWERABLE_RIGHT = 0.71  # measured 71.4%
+EXTRA_MAX_OFF_TARGET = 0.18  # measured 17.6%
+
 FLOORS = {
     REALISTIC_FILE: (ANSWERABLE_RIGHT, MAX_OFF_TARGET),
     FRESH_FILE: (FRESH_ANSWERABLE_RIGHT, FRESH_MAX_OFF_TARGET),
     UNSEEN_FILE: (UNSEEN_ANSWERABLE_RIGHT, UNSEEN_MAX_OFF_TARGET),
     MORE_FILE: (MORE_ANSWERABLE_RIGHT, MORE_MAX_OFF_TARGET),
+    EXTRA_FILE: (EXTRA_ANSWERABLE_RIGHT, EXTRA_MAX_OFF_TARGET),
 }
-MIN_SIZE = {REALISTIC_FILE: 100, FRESH_FILE: 60, UNSEEN_FILE: 55, MORE_FILE: 50}
+MIN_SIZE = {REALISTIC_FILE: 100, FRESH_FILE: 60, UNSEEN_FILE: 55, MORE_FILE: 50, EXTRA_FILE: 50}
 SETS = list(realistic.SET_FILES)  # every set `make evaluate` reports
 SET_IDS = [file.stem.removeprefix("realistic_") for file in SETS]
 # A training example sharing this much of a question's content words (and at least three
