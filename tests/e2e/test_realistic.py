@@ -72,6 +72,9 @@ KNOWN_COINCIDENCES = {
     "How many away rotations should I do for IR?",
     # realistic_more.yml: "what does IR mean" has been an example since the first round
     "What does IR mean medically?",
+    # realistic_extra.yml: "competitiveness of integrated interventional radiology" and "what
+    # makes a competitive integrated IR applicant" are examples from earlier rounds
+    "What Makes Interventional Radiology So Competitive?",
 }
 
 pytestmark = pytest.mark.e2e
