@@ -210,9 +210,35 @@ PATIENT_VOICE = re.compile(
 )
 
 
+# Patients also ask impersonally, as in a search box: "recovery after a kidney biopsy",
+# "is a picc line painful", "UFE risks". Only without career words (see below).
+_PROCEDURE = (
+    r"(" + _CARE_OBJECT[1:-1] + r"|ufe|uterine fibroid embolization|pae|prostate artery "
+    r"embolization|kyphoplasty|vertebroplasty|paracentesis|thoracentesis|picc( line)?"
+    r"|port placement|nephrostomy|ivc filter|thrombectomy|chemoembolization|tace|y-?90"
+    r"|radioembolization|vein ablation|gastrostomy|g-?tube|declot\w*|contrast dye)"
+)
+_PATIENT_CARE = (
+    r"(recovery|recover|recovering|painful|pain|hurt|hurts|sore|side effects?|complications?"
+    r"|risks?|fasting|sedation|sedated|awake|showering|shower|driving|aftercare)"
+)
+IMPERSONAL_CARE = re.compile(
+    r"\b" + _PATIENT_CARE + r"\b.{0,30}\b(after|before|during|following|from|of|with|for)"
+    r"\s+(an?\s+|the\s+)?([a-z-]+\s+){0,2}?" + _PROCEDURE + r"\b"
+    r"|\b(what to expect|how to prepare|preparing)\b.{0,20}\b(after|before|during|for|from)"
+    r"\s+(an?\s+|the\s+)?([a-z-]+\s+){0,2}?" + _PROCEDURE + r"\b"
+    r"|\b" + _PROCEDURE + r"\s+(recovery|risks?|complications?|side effects?|aftercare|pain)\b"
+    r"|\bis (an?\s+|the\s+)?" + _PROCEDURE + r"\s+(painful|safe|risky)\b",
+    re.IGNORECASE,
+)
+
+
 def patient_voice(text: str) -> bool:
     """Whether the question is a patient's about their own care."""
-    return bool(PATIENT_VOICE.search(text.replace("’", "'")))
+    text = text.replace("’", "'")
+    if PATIENT_VOICE.search(text):
+        return True
+    return bool(IMPERSONAL_CARE.search(text)) and not CAREER_WORDS.search(text)
 
 
 # A career question that mentions medicine ("what advice can you give a medical student",

@@ -191,6 +191,20 @@ def test_a_patients_question_about_their_own_care_is_medical() -> None:
     assert after("can I eat before my biopsy tomorrow?", "nlu_fallback") == "medical_advice"
 
 
+def test_a_patients_question_asked_as_in_a_search_box_is_medical_too() -> None:
+    from bot.nlu.ask import patient_voice
+
+    for text in ("UFE risks", "recovery after a kidney biopsy", "is a picc line painful",
+                 "what to expect after an angiogram", "is radioembolization safe",
+                 "kyphoplasty recovery"):
+        assert patient_voice(text), text
+    for text in ("complications of IR procedures", "risks of embolization during residency",
+                 "do students get experience with an angiogram", "what is a TIPS procedure",
+                 "how painful is the IR match"):
+        assert not patient_voice(text), text
+    assert after("is radioembolization safe", "ir_procedures") == "medical_advice"
+
+
 def test_an_emergency_stays_an_emergency() -> None:
     text = "the catheter site in my groin is bleeding a lot right now"
     assert after(text, "medical_emergency") == "medical_emergency"
