@@ -278,6 +278,22 @@ def personal_health(text: str) -> bool:
     return health and not career
 
 
+# Words that make a question about a procedure a question about the field, not a patient's.
+FIELD_WORDS = re.compile(r"\b(ir|irs|interventional|radiologists?|sir|doctors? who)\b", re.I)
+
+
+def procedure_question(text: str) -> bool:
+    """Whether a question names a procedure and nothing of careers or of the field: what a
+    patient asks ("Angiogram: what to expect", "is UFE right for me"). Only for questions
+    nothing else answers: there, the kind refusal is the better "I don't know"."""
+    text = text.replace("’", "'")
+    return bool(
+        re.search(r"\b" + _PROCEDURE + r"s?\b", text, re.I)
+        and not CAREER_WORDS.search(text)
+        and not FIELD_WORDS.search(text)
+    )
+
+
 def career_voice(text: str) -> bool:
     """Whether a question taken for a medical one is really about a career."""
     health, career = _health_and_career(text)
@@ -523,7 +539,9 @@ class AskCoverageCheck(JsonStateComponent, IntentClassifier):
             if intent not in self.config["patient_keep"] and patient_voice(text):
                 self._reroute(message, self.config["patient_intent"])
                 continue
-            if intent in self.config["health_rescue"] and personal_health(text):
+            if intent in self.config["health_rescue"] and (
+                personal_health(text) or procedure_question(text)
+            ):
                 self._reroute(message, self.config["patient_intent"])
                 continue
             if intent in self.config["career_rescue"] and career_voice(text):

@@ -205,6 +205,18 @@ def test_a_patients_question_asked_as_in_a_search_box_is_medical_too() -> None:
     assert after("is radioembolization safe", "ir_procedures") == "medical_advice"
 
 
+def test_a_procedure_question_nothing_answers_gets_the_kind_refusal() -> None:
+    from bot.nlu.ask import procedure_question
+
+    assert procedure_question("Angiogram: what to expect")
+    assert procedure_question("is UFE right for me")
+    assert not procedure_question("what procedures do IRs do")
+    assert not procedure_question("how many biopsies do residents do")
+    assert after("Angiogram: what to expect", "nlu_fallback") == "medical_advice"
+    assert after("Angiogram: what to expect", "out_of_scope") == "medical_advice"
+    assert after("what procedures do IRs do", "nlu_fallback") == "nlu_fallback"
+
+
 def test_an_emergency_stays_an_emergency() -> None:
     text = "the catheter site in my groin is bleeding a lot right now"
     assert after(text, "medical_emergency") == "medical_emergency"
