@@ -176,15 +176,14 @@ SPECIALTIES = {
     "internal medicine": "internal medicine", "general surgery": "general surgery",
     "pediatrics": "pediatric", "obgyn": "ob/gyn", "ob/gyn": "ob/gyn",
 }  # fmt: skip
-SPECIALTY = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, SPECIALTIES), key=len, reverse=True)) + r")\b"
-)
+_SPECIALTY_NAMES = "|".join(sorted(map(re.escape, SPECIALTIES), key=len, reverse=True))
+SPECIALTY = re.compile(r"\b(" + _SPECIALTY_NAMES + r")\b")
 # A specialty the writer is in or leaving ("I'm a general surgery intern", "switching out
 # of ortho") is who they are, not what they ask about.
 OWN_SPECIALTY = re.compile(
     r"\b(i'm|i am|im|currently|switch(ing)? (out of|from)|leav(e|ing)|coming from"
     r"|transfer(ring)? (out of|from)|as) (an? |in |a pgy-?\d )?(?P<field>"
-    + "|".join(sorted(map(re.escape, SPECIALTIES), key=len, reverse=True))
+    + _SPECIALTY_NAMES
     + r")\b"
 )
 # A patient's voice: "my"/"will I"/"can I" ... about a procedure or device, or care words
@@ -213,7 +212,7 @@ PATIENT_VOICE = re.compile(
 # Patients also ask impersonally, as in a search box: "recovery after a kidney biopsy",
 # "is a picc line painful", "UFE risks". Only without career words (see below).
 _PROCEDURE = (
-    r"(" + _CARE_OBJECT[1:-1] + r"|ufe|uterine fibroid embolization|pae|prostate artery "
+    r"(" + _CARE_OBJECT + r"|ufe|uterine fibroid embolization|pae|prostate artery "
     r"embolization|kyphoplasty|vertebroplasty|paracentesis|thoracentesis|picc( line)?"
     r"|port placement|nephrostomy|ivc filter|thrombectomy|chemoembolization|tace|y-?90"
     r"|radioembolization|vein ablation|gastrostomy|g-?tube|declot\w*|contrast dye)"
@@ -280,6 +279,7 @@ def personal_health(text: str) -> bool:
 
 # Words that make a question about a procedure a question about the field, not a patient's.
 FIELD_WORDS = re.compile(r"\b(ir|irs|interventional|radiologists?|sir|doctors? who)\b", re.I)
+PROCEDURE_NAMED = re.compile(r"\b" + _PROCEDURE + r"s?\b", re.I)
 
 
 def procedure_question(text: str) -> bool:
@@ -288,7 +288,7 @@ def procedure_question(text: str) -> bool:
     nothing else answers: there, the kind refusal is the better "I don't know"."""
     text = text.replace("’", "'")
     return bool(
-        re.search(r"\b" + _PROCEDURE + r"s?\b", text, re.I)
+        PROCEDURE_NAMED.search(text)
         and not CAREER_WORDS.search(text)
         and not FIELD_WORDS.search(text)
     )

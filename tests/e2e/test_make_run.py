@@ -13,20 +13,26 @@ from tests.conftest import free_port
 from tests.e2e.conftest import BOT, bot_serve
 
 
-def test_serve_prints_its_steps_answers_and_stops_both_servers_on_ctrl_c(
-    trained_model: Path, tmp_path: Path
-) -> None:
-    rasa_port, action_port, console_port = free_port(), free_port(), free_port()
+def serve_env(tmp_path: Path) -> dict:
+    """A newcomer's environment: defaults only, with the data and free ports of this test."""
     env = {
         **os.environ,
         "BOT_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-        "RASA_PORT": str(rasa_port),
-        "ACTION_PORT": str(action_port),
-        "CONSOLE_PORT": str(console_port),
+        "RASA_PORT": str(free_port()),
+        "ACTION_PORT": str(free_port()),
+        "CONSOLE_PORT": str(free_port()),
     }
     env.pop("ACTION_SERVER_URL", None)
     env.pop("TRACKER_STORE_URL", None)
+    return env
+
+
+def test_serve_prints_its_steps_answers_and_stops_both_servers_on_ctrl_c(
+    trained_model: Path, tmp_path: Path
+) -> None:
+    env = serve_env(tmp_path)
+    rasa_port, console_port = env["RASA_PORT"], env["CONSOLE_PORT"]
     with bot_serve(env, timeout=240) as (serve, output):
         assert "The assistant is ready" in output, output[-3000:]
         for step in ("Migrating the database", "Building the spaCy pipeline", "Model up to date"):
@@ -48,16 +54,7 @@ def test_ctrl_c_stops_it_even_when_started_with_sigint_ignored(
 ) -> None:
     """A shell's background jobs (and some CI runners) start commands with SIGINT ignored;
     `bot serve` must still stop on Ctrl-C, as its help says."""
-    env = {
-        **os.environ,
-        "BOT_VAR_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-        "RASA_PORT": str(free_port()),
-        "ACTION_PORT": str(free_port()),
-        "CONSOLE_PORT": str(free_port()),
-    }
-    env.pop("ACTION_SERVER_URL", None)
-    env.pop("TRACKER_STORE_URL", None)
+    env = serve_env(tmp_path)
     with bot_serve(env, timeout=240, sigint_ignored=True) as (serve, output):
         assert "The assistant is ready" in output, output[-3000:]
         ignored = int(re.search(r"SigIgn:\s*([0-9a-f]+)", Path(f"/proc/{serve.pid}/status")
