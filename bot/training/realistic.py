@@ -1,11 +1,12 @@
 """The realistic evaluation: questions as real people asked them, judged on the whole answer.
 
-`tests/nlu/realistic.yml` and `tests/nlu/realistic_fresh.yml` hold questions gathered from
+`tests/nlu/realistic.yml`, `tests/nlu/realistic_forum.yml` (long forum posts with the
+writer's background) and `tests/nlu/realistic_fresh.yml` hold questions gathered from
 public pages (never trained on, but used for error analysis, so their figures are
 optimistic); `tests/nlu/realistic_unseen.yml`, `tests/nlu/realistic_more.yml` and
 `tests/nlu/realistic_extra.yml` three more such sets, each gathered by someone who never saw
-the assistant's answers, whose failures nobody reads (`make evaluate` prints only the
-figures of every set but the first). Each question is labelled by what the knowledge allows:
+the assistant's answers, whose failures nobody reads (`make evaluate` prints the failures
+of the first two sets only). Each question is labelled by what the knowledge allows:
 `answerable` (with the facts a right answer must contain), `unanswerable` (in the domain,
 but the knowledge has no answer), `medical` (a patient's own health) and `out_of_domain`.
 Each question is sent, as the first message of a new conversation, to a running assistant
@@ -37,7 +38,8 @@ FRESH_FILE = Path("tests") / "nlu" / "realistic_fresh.yml"
 UNSEEN_FILE = Path("tests") / "nlu" / "realistic_unseen.yml"
 MORE_FILE = Path("tests") / "nlu" / "realistic_more.yml"
 EXTRA_FILE = Path("tests") / "nlu" / "realistic_extra.yml"
-SET_FILES = (REALISTIC_FILE, FRESH_FILE, UNSEEN_FILE, MORE_FILE, EXTRA_FILE)
+FORUM_FILE = Path("tests") / "nlu" / "realistic_forum.yml"
+SET_FILES = (REALISTIC_FILE, FORUM_FILE, FRESH_FILE, UNSEEN_FILE, MORE_FILE, EXTRA_FILE)
 # Their failures are not printed by `make evaluate` (the unseen sets are never analysed).
 HIDDEN_FAILURES = (FRESH_FILE, UNSEEN_FILE, MORE_FILE, EXTRA_FILE)
 KINDS = ("answerable", "unanswerable", "medical", "out_of_domain")

@@ -1,13 +1,13 @@
 """Questions as real people asked them, answered by the running assistant (both servers).
 
-Four sets, gathered from public pages and never trained on: tests/nlu/realistic.yml and
-tests/nlu/realistic_fresh.yml (both used for error analysis by now, so their figures are
-optimistic), and tests/nlu/realistic_unseen.yml and tests/nlu/realistic_more.yml (each
-gathered by someone who never saw the assistant's answers; their failures are never looked
-at: the honest check). The worst outcome is a confident answer to a different question. The
-goal is at least 85% of answerable questions answered right with at most 5% off-target; only
-the realistic set's off-target meets it (README, "Quality", has the dated figures). These
-floors hold the levels measured on 2026-11-28 so they can only improve; raise them as they do.
+Six sets, gathered from public pages and never trained on. tests/nlu/realistic.yml,
+tests/nlu/realistic_forum.yml and tests/nlu/realistic_fresh.yml are used for error analysis,
+so their figures are optimistic. tests/nlu/realistic_unseen.yml, realistic_more.yml and
+realistic_extra.yml were each gathered by someone who never saw the assistant's answers, and
+their failures are never looked at: the honest check. The worst outcome is a confident answer
+to a different question. The goal is at least 85% of answerable questions answered right with
+at most 5% off-target (README, "Quality", has the dated figures). These floors hold the levels
+measured on 2026-11-28 so they can only improve; raise them as they do.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ import pytest
 from bot.settings import PROJECT_ROOT
 from bot.training import realistic
 from bot.training.realistic import (
-    FRESH_FILE,
     EXTRA_FILE,
+    FORUM_FILE,
+    FRESH_FILE,
     IDK_VERDICT,
     MORE_FILE,
     OFF_TARGET,
@@ -47,14 +48,25 @@ MORE_MAX_OFF_TARGET = 0.06  # measured 5.9%
 EXTRA_ANSWERABLE_RIGHT = 0.71  # measured 71.4%
 EXTRA_MAX_OFF_TARGET = 0.18  # measured 17.6%
 
+FORUM_ANSWERABLE_RIGHT = 0.63  # measured 63.2%
+FORUM_MAX_OFF_TARGET = 0.11  # measured 10.2%
+
 FLOORS = {
     REALISTIC_FILE: (ANSWERABLE_RIGHT, MAX_OFF_TARGET),
     FRESH_FILE: (FRESH_ANSWERABLE_RIGHT, FRESH_MAX_OFF_TARGET),
     UNSEEN_FILE: (UNSEEN_ANSWERABLE_RIGHT, UNSEEN_MAX_OFF_TARGET),
     MORE_FILE: (MORE_ANSWERABLE_RIGHT, MORE_MAX_OFF_TARGET),
     EXTRA_FILE: (EXTRA_ANSWERABLE_RIGHT, EXTRA_MAX_OFF_TARGET),
+    FORUM_FILE: (FORUM_ANSWERABLE_RIGHT, FORUM_MAX_OFF_TARGET),
 }
-MIN_SIZE = {REALISTIC_FILE: 100, FRESH_FILE: 60, UNSEEN_FILE: 55, MORE_FILE: 50, EXTRA_FILE: 50}
+MIN_SIZE = {
+    REALISTIC_FILE: 100,
+    FORUM_FILE: 59,
+    FRESH_FILE: 60,
+    UNSEEN_FILE: 55,
+    MORE_FILE: 50,
+    EXTRA_FILE: 50,
+}
 SETS = list(realistic.SET_FILES)  # every set `make evaluate` reports
 SET_IDS = [file.stem.removeprefix("realistic_") for file in SETS]
 # A training example sharing this much of a question's content words (and at least three
@@ -75,6 +87,10 @@ KNOWN_COINCIDENCES = {
     # realistic_extra.yml: "competitiveness of integrated interventional radiology" and "what
     # makes a competitive integrated IR applicant" are examples from earlier rounds
     "What Makes Interventional Radiology So Competitive?",
+    # realistic_forum.yml: "is interventional radiology competitive" has been an example
+    # since the first rounds
+    "How competitive is interventional radiology?",
+    "How Competitive Is Interventional Radiology… Really?",
 }
 
 pytestmark = pytest.mark.e2e
