@@ -29,10 +29,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOKENS
+from rasa.shared.nlu.constants import INTENT, TEXT, TEXT_TOKENS
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.routing import reroute
 from bot.nlu.saved_state import JsonStateComponent
 from bot.rasa_ext import NLU_FALLBACK
 
@@ -219,9 +220,5 @@ class IntentAgreementGate(JsonStateComponent, IntentClassifier):
             share = self.support(message, intent)
             message.set("agreement", share, add_to_output=True)
             if self.disagrees(message, intent, share):
-                confidence = (message.get(INTENT) or {}).get("confidence", 0.0)
-                fallback = {"name": NLU_FALLBACK, "confidence": confidence}
-                message.set(INTENT, fallback, add_to_output=True)
-                ranking = message.get(INTENT_RANKING_KEY) or []
-                message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
+                reroute(message, NLU_FALLBACK)
         return messages

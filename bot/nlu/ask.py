@@ -54,10 +54,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.routing import reroute
 from bot.nlu.saved_state import JsonStateComponent
 from bot.rasa_ext import NLU_FALLBACK
 
@@ -537,29 +538,20 @@ class AskCoverageCheck(JsonStateComponent, IntentClassifier):
                 continue
             text = message.get(TEXT) or ""
             if intent not in self.config["patient_keep"] and patient_voice(text):
-                self._reroute(message, self.config["patient_intent"])
+                reroute(message, self.config["patient_intent"])
                 continue
             if intent in self.config["health_rescue"] and (
                 personal_health(text) or procedure_question(text)
             ):
-                self._reroute(message, self.config["patient_intent"])
+                reroute(message, self.config["patient_intent"])
                 continue
             if intent in self.config["career_rescue"] and career_voice(text):
                 message.set("career_not_medical", True, add_to_output=True)
-                self._reroute(message, NLU_FALLBACK)
+                reroute(message, NLU_FALLBACK)
                 continue
             missing = self.missing(text, intent)
             if not missing:
                 continue
             message.set("ask_uncovered", missing, add_to_output=True)
-            self._reroute(message, NLU_FALLBACK)
+            reroute(message, NLU_FALLBACK)
         return messages
-
-    @staticmethod
-    def _reroute(message: Message, intent: str) -> None:
-        """The message's intent becomes `intent`; the old ranking stays (closest topics)."""
-        confidence = (message.get(INTENT) or {}).get("confidence", 0.0)
-        new = {"name": intent, "confidence": confidence}
-        message.set(INTENT, new, add_to_output=True)
-        ranking = message.get(INTENT_RANKING_KEY) or []
-        message.set(INTENT_RANKING_KEY, [new, *ranking], add_to_output=True)
