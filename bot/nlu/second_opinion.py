@@ -19,11 +19,11 @@ import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import INTENT
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import csr_matrix
 
+from bot.nlu.classifier import FastLogisticRegression
 from bot.nlu.routing import reroute
 from bot.rasa_ext import NLU_FALLBACK
 
@@ -38,13 +38,13 @@ def normalised(features: csr_matrix) -> csr_matrix:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class SecondOpinion(LogisticRegressionClassifier):
+class SecondOpinion(FastLogisticRegression):
     """Sends a prediction to the fallback when the length-normalised classifier disagrees."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            **LogisticRegressionClassifier.get_default_config(),
+            **FastLogisticRegression.get_default_config(),
             # Normalised inputs are small: less regularisation than sklearn's C=1 (measured
             # 10, 30, 100 as a classifier of its own; 30 made the best second opinion).
             "C": 30.0,

@@ -154,7 +154,7 @@ def test_inbox_topic_train_compare_release_and_roll_back(page, setup: Setup) -> 
     page.get_by_role("button", name="Train a candidate").click()
     page.wait_for_selector("pre.progress")
     progress = wait_for_job(page)
-    assert "training LogisticRegressionClassifier" in progress or "reused" in progress, progress
+    assert "training FastLogisticRegression" in progress or "reused" in progress, progress
     page.wait_for_load_state()
     if page.get_by_role("button", name="Compare").count():
         page.get_by_role("button", name="Compare").click()

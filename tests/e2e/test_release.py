@@ -85,8 +85,8 @@ class Staff:
         # Rasa's cache.
         assert lines[0].endswith("0 s  reading the data and planning the training"), lines
         assert [line for line in lines if line.endswith((
-            "s  training LogisticRegressionClassifier",
-            "s  LogisticRegressionClassifier: unchanged, reused"))], lines
+            "s  training FastLogisticRegression",
+            "s  FastLogisticRegression: unchanged, reused"))], lines
         return candidate
 
     def rasa_pid(self) -> int:

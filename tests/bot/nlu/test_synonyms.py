@@ -27,7 +27,7 @@ def test_the_spelled_out_names_become_the_short_ones() -> None:
 
 def test_the_longest_phrase_wins_and_keeps_its_place_in_the_text() -> None:
     text = "what is early specialization in interventional radiology"
-    (what, is_, esir) = merged(tokens(text))
+    *_, esir = merged(tokens(text))
     assert (esir.lemma, esir.text) == ("esir", "early specialization in interventional radiology")
     assert (esir.start, esir.end) == (8, len(text))
 

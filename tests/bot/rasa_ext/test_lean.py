@@ -156,7 +156,7 @@ def test_a_model_that_needs_tensorflow_fails_loudly_when_loaded(
         archive.extractall(extracted)
     metadata = json.loads((extracted / "metadata.json").read_text())
     for node in metadata["predict_schema"]["nodes"].values():
-        if node["uses"].endswith("LogisticRegressionClassifier"):
+        if node["uses"].endswith("FastLogisticRegression"):
             node["uses"] = "rasa.nlu.classifiers.diet_classifier.DIETClassifier"
     (extracted / "metadata.json").write_text(json.dumps(metadata))
     model = tmp_path / "diet.tar.gz"
