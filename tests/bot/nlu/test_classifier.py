@@ -30,3 +30,22 @@ def test_it_predicts_what_rasas_classifier_predicts_without_copying(tmp_path) ->
     for expected, got in zip(rasa, ours):
         assert got.get("intent")["name"] == expected.get("intent")["name"]
         assert np.isclose(got.get("intent")["confidence"], expected.get("intent")["confidence"])
+
+
+def test_its_input_is_rasas_input_without_the_token_features(tmp_path) -> None:
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+    from scipy.sparse import csr_matrix
+
+    message = Message(data={"text": "x y"})
+    for origin, row in (("words", [1, 0, 2]), ("chars", [0, 3])):
+        sequence = csr_matrix(np.eye(2, len(row)))
+        message.add_features(Features(sequence, "sequence", "text", origin))
+        message.add_features(Features(csr_matrix([row]), "sentence", "text", origin))
+    context = ExecutionContext(graph_schema=None, node_name="clf")  # type: ignore[arg-type]
+    storage, resource = LocalModelStorage(tmp_path), Resource("clf")
+    rasa = LogisticRegressionClassifier.create({}, storage, resource, context)
+    ours = FastLogisticRegression.create({}, storage, resource, context)
+    expected = rasa._create_X([message, message]).toarray()
+    assert expected.tolist() == [[1, 0, 2, 0, 3]] * 2
+    assert ours._create_X([message, message]).toarray().tolist() == expected.tolist()
