@@ -44,12 +44,18 @@ def same_word(word: str, other: str) -> bool:
     """Equal, or one small typo apart for words long enough to tell ("practicm")."""
     if word == other:
         return True
-    return min(len(word), len(other)) >= 5 and SequenceMatcher(None, word, other).ratio() >= 0.8
+    shorter, total = min(len(word), len(other)), len(word) + len(other)
+    # 2 * shorter / total bounds the ratio from above: most pairs stop here, cheaply
+    if shorter < 5 or 2 * shorter < 0.8 * total:
+        return False
+    matcher = SequenceMatcher(None, word, other)
+    return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
-def matched_words(text: str, name: str) -> Tuple[int, int]:
-    """(how many of the name's distinctive words the text has, how many it has in all)."""
-    words = name_words(text)
+def matched_words(text: str | Set[str], name: str) -> Tuple[int, int]:
+    """(how many of the name's distinctive words the text has, how many it has in all);
+    the text may be given as its distinctive words already."""
+    words = name_words(text) if isinstance(text, str) else text
     wanted = name_words(name)
     return sum(any(same_word(w, n) for w in words) for n in wanted), len(wanted)
 
@@ -57,8 +63,9 @@ def matched_words(text: str, name: str) -> Tuple[int, int]:
 def best_match(items: Iterable[Tuple[T, str]], text: str) -> Optional[T]:
     """The item whose name shares the most distinctive words with the text, if any."""
     best, best_score = None, 0
+    words = name_words(text)
     for item, name in items:
-        score, _ = matched_words(text, name)
+        score, _ = matched_words(words, name)
         if score > best_score:
             best, best_score = item, score
     return best
@@ -66,8 +73,9 @@ def best_match(items: Iterable[Tuple[T, str]], text: str) -> Optional[T]:
 
 def named_in(items: Sequence[Tuple[T, str]], text: str, min_words: int = 2) -> Optional[T]:
     """The item whose whole name is in the text (every distinctive word, typos allowed)."""
+    words = name_words(text)
     for item, name in items:
-        score, total = matched_words(text, name)
+        score, total = matched_words(words, name)
         if total >= min_words and score == total:
             return item
     return None
