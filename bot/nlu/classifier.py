@@ -4,6 +4,9 @@
   with them stored row by row (C order) scipy copies the whole matrix on every prediction
   (0.5 ms of a 6 ms parse). Stored column by column (Fortran order) the transpose is a view:
   the same numbers, about ten times faster.
+- Once trained, the coefficients are kept in single precision (float32), and so is each
+  question's input: half the memory (4.4 MB per classifier), the same speed. Training is
+  in double precision, as in Rasa.
 - Rasa builds the classifier's input with `Message.get_sparse_features`, which also
   deep-copies and stacks the token-level features the classifier never reads. Here only
   the sentence-level features are stacked, in the same order, so the input is the same.
@@ -22,7 +25,6 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack, vstack
 
 
@@ -46,17 +48,25 @@ class FastLogisticRegression(LogisticRegressionClassifier):
     def _create_X(self, messages: List[Message]) -> csr_matrix:
         rows = [sentence_features(message) for message in messages]
         if any(row is None for row in rows):
-            return super()._create_X(messages)
-        return rows[0] if len(rows) == 1 else vstack(rows, format="csr")
+            features = super()._create_X(messages)
+        else:
+            features = rows[0] if len(rows) == 1 else vstack(rows, format="csr")
+        # the input in the coefficients' precision: mixed, scipy would convert them each time
+        return features.astype(self._precision, copy=False)
+
+    @property
+    def _precision(self) -> type:
+        coef = getattr(self.clf, "coef_", None)
+        return np.float32 if coef is not None and coef.dtype == np.float32 else np.float64
 
     def _lay_out(self) -> None:
         if hasattr(self.clf, "coef_"):
-            self.clf.coef_ = np.asfortranarray(self.clf.coef_)
+            self.clf.coef_ = np.asfortranarray(self.clf.coef_, dtype=np.float32)
 
-    def train(self, training_data: TrainingData) -> Resource:
-        resource = super().train(training_data)
+    def persist(self) -> None:
+        # saved as they are used, so loading needs no second copy
         self._lay_out()
-        return resource
+        super().persist()
 
     @classmethod
     def load(

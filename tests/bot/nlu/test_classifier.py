@@ -1,4 +1,4 @@
-"""The intent classifier: Rasa's logistic regression, same predictions, coefficients as columns."""
+"""The intent classifier: Rasa's logistic regression, same predictions, lighter and faster."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def test_it_predicts_what_rasas_classifier_predicts_without_copying(tmp_path) ->
     fast = loaded[FastLogisticRegression].clf
     # the transpose scikit-learn multiplies by is a view, not a copy
     assert fast.coef_.flags.f_contiguous and fast.coef_.T.flags.c_contiguous
+    assert fast.coef_.dtype == np.float32  # half the memory
     rasa, ours = (c.process([featurised([1, 1, 1]), featurised([3, 0, 0])]) for c in loaded.values())
     for expected, got in zip(rasa, ours):
         assert got.get("intent")["name"] == expected.get("intent")["name"]
