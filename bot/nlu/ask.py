@@ -281,15 +281,24 @@ def personal_health(text: str) -> bool:
 # Words that make a question about a procedure a question about the field, not a patient's.
 FIELD_WORDS = re.compile(r"\b(ir|irs|interventional|radiologists?|sir|doctors? who)\b", re.I)
 PROCEDURE_NAMED = re.compile(r"\b" + _PROCEDURE + r"s?\b", re.I)
+# A body's trouble or being sedated, however asked ("Is it normal to have blood in your
+# urine?", "What happens when a fistula bleeds?", "Will I be put to sleep?").
+SYMPTOM_NAMED = re.compile(
+    r"\b(bleed\w*|blood|urine|fistula|pain|painful|aches?|fever|swollen|swelling|infection"
+    r"|nausea|dizz\w*|numb\w*|bruis\w*|cramp\w*|lump|wound|stitches|symptoms?|sedat\w*"
+    r"|put to sleep|general an(a)?esthesia)\b",
+    re.I,
+)
 
 
 def procedure_question(text: str) -> bool:
-    """Whether a question names a procedure and nothing of careers or of the field: what a
-    patient asks ("Angiogram: what to expect", "is UFE right for me"). Only for questions
-    nothing else answers: there, the kind refusal is the better "I don't know"."""
+    """Whether a question names a procedure or a symptom and nothing of careers or of the
+    field: what a patient asks ("Angiogram: what to expect", "is UFE right for me", "will I
+    be put to sleep?"). Only for questions nothing else answers: there, the kind refusal is
+    the better "I don't know"."""
     text = text.replace("’", "'")
     return bool(
-        PROCEDURE_NAMED.search(text)
+        (PROCEDURE_NAMED.search(text) or SYMPTOM_NAMED.search(text))
         and not CAREER_WORDS.search(text)
         and not FIELD_WORDS.search(text)
     )

@@ -212,6 +212,11 @@ def test_a_procedure_question_nothing_answers_gets_the_kind_refusal() -> None:
     assert procedure_question("is UFE right for me")
     assert not procedure_question("what procedures do IRs do")
     assert not procedure_question("how many biopsies do residents do")
+    # a symptom or being sedated, said any way, is a patient's question too
+    assert procedure_question("is it normal to have blood in your urine?")
+    assert procedure_question("will I be put to sleep?")
+    assert not procedure_question("how do IRs stop bleeding in trauma")
+    assert not procedure_question("is call painful as a resident")
     assert after("Angiogram: what to expect", "nlu_fallback") == "medical_advice"
     assert after("Angiogram: what to expect", "out_of_scope") == "medical_advice"
     assert after("what procedures do IRs do", "nlu_fallback") == "nlu_fallback"
