@@ -52,10 +52,9 @@ def same_word(word: str, other: str) -> bool:
     return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
-def matched_words(text: str | Set[str], name: str) -> Tuple[int, int]:
-    """(how many of the name's distinctive words the text has, how many it has in all);
-    the text may be given as its distinctive words already."""
-    words = name_words(text) if isinstance(text, str) else text
+def matched_words(words: Set[str], name: str) -> Tuple[int, int]:
+    """(how many of the name's distinctive words are among the text's `words` (its
+    `name_words`), how many the name has in all)."""
     wanted = name_words(name)
     return sum(any(same_word(w, n) for w in words) for n in wanted), len(wanted)
 

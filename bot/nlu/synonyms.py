@@ -46,9 +46,7 @@ def merged(tokens: Sequence[Token], synonyms: Dict[Tuple[str, ...], str] = SYNON
             short = synonyms.get(tuple(words[i : i + size]))
             if short:
                 first, last = tokens[i], tokens[i + size - 1]
-                text = "".join(
-                    t.text if j == 0 else " " + t.text for j, t in enumerate(tokens[i : i + size])
-                )
+                text = " ".join(t.text for t in tokens[i : i + size])
                 out.append(Token(text, first.start, last.end, dict(first.data), short))
                 i += size
                 break
